@@ -1,0 +1,70 @@
+# The kyphoplasty clinic assistant. `make run` to talk to it, `make test` to check it.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+MODEL := models/kyphoplasty.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml clinic_nlu/*.py)
+NLU_MIN_ACCURACY := 0.95
+RESULTS := results
+
+# Rasa runs offline here and imports our component package from the repo root.
+export PYTHONPATH := $(CURDIR)
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: run test setup train lint format validate test-stories test-nlu pytest lock clean
+
+run: $(INSTALLED) $(MODEL)
+	scripts/run.sh
+
+test: lint validate $(MODEL) test-stories test-nlu pytest
+	@echo "All checks passed."
+
+setup: $(INSTALLED)
+
+$(INSTALLED): requirements.txt .python-version
+	scripts/setup_venv.sh
+	touch $@
+
+train: $(MODEL)
+
+# Retrains only when the data, the domain, the config or our component change.
+$(MODEL): $(INSTALLED) $(TRAINING_INPUTS)
+	$(BIN)/rasa train --fixed-model-name kyphoplasty --out models --force
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy actions clinic_nlu scripts
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+validate: $(INSTALLED)
+	$(BIN)/rasa data validate --fail-on-warnings
+
+test-stories: $(MODEL)
+	$(BIN)/rasa test core --model $(MODEL) --stories tests/test_stories.yml \
+		--fail-on-prediction-errors --out $(RESULTS)/stories
+
+test-nlu: $(MODEL)
+	$(BIN)/rasa test nlu --model $(MODEL) --nlu tests/nlu_test.yml --out $(RESULTS)/nlu
+	$(BIN)/python scripts/check_nlu_results.py $(RESULTS)/nlu --min-accuracy $(NLU_MIN_ACCURACY)
+
+pytest: $(MODEL)
+	$(BIN)/pytest
+
+# Re-resolves requirements.in into the hashed lock file, with pip-tools kept in
+# a venv of its own so it never touches the project's resolve.
+lock:
+	test -x .venv-tools/bin/pip-compile || { python3.10 -m venv .venv-tools && .venv-tools/bin/pip install pip-tools==7.6.2; }
+	.venv-tools/bin/pip-compile --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --output-file=requirements.txt requirements.in
+
+clean:
+	rm -rf models $(RESULTS) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,63 @@
+"""Ranks the topics a visitor most likely meant when the classifier was unsure."""
+
+from typing import Any, Dict, List, Tuple
+
+from actions.topics import INTENT_TITLES, RETRIEVAL_INTENTS, TOPIC_QUESTIONS
+
+Scored = Tuple[str, float]
+
+
+def _retrieval_scores(
+    intent: str, intent_confidence: float, selector_ranking: List[Dict[str, Any]]
+) -> List[Scored]:
+    """Spreads an intent's confidence over its sub-topics, as the selector ranks them."""
+    sub_topics = [
+        entry
+        for entry in selector_ranking
+        if str(entry.get("intent_response_key", "")).startswith(f"{intent}/")
+    ]
+    total = sum(float(entry.get("confidence", 0.0)) for entry in sub_topics)
+    if total <= 0:
+        return []
+    return [
+        (
+            entry["intent_response_key"],
+            intent_confidence * float(entry["confidence"]) / total,
+        )
+        for entry in sub_topics
+    ]
+
+
+def likeliest_topics(parse_data: Dict[str, Any], limit: int = 2) -> List[str]:
+    """Returns up to `limit` suggestable topics or intents, likeliest first.
+
+    A retrieval intent's confidence is shared among its sub-topics in
+    proportion to the ResponseSelector's ranking, so "faq/duration" competes
+    fairly with a plain intent such as "request_appointment".
+    """
+    selector_ranking = (
+        parse_data.get("response_selector", {}).get("default", {}).get("ranking", [])
+    )
+    scored: List[Scored] = []
+    for entry in parse_data.get("intent_ranking", []):
+        name = entry.get("name")
+        confidence = float(entry.get("confidence", 0.0))
+        if name in RETRIEVAL_INTENTS:
+            scored.extend(_retrieval_scores(name, confidence, selector_ranking))
+        elif name in INTENT_TITLES:
+            scored.append((name, confidence))
+    scored = [(name, score) for name, score in scored if _is_suggestable(name)]
+    scored.sort(key=lambda item: item[1], reverse=True)
+    return [name for name, _ in scored[:limit]]
+
+
+def _is_suggestable(name: str) -> bool:
+    return name in TOPIC_QUESTIONS or name in INTENT_TITLES
+
+
+def button_for(topic: str) -> Dict[str, str]:
+    """Builds the button that asks about `topic` when clicked."""
+    if topic in INTENT_TITLES:
+        return {"title": INTENT_TITLES[topic], "payload": f"/{topic}"}
+    question = TOPIC_QUESTIONS[topic]
+    return {"title": question, "payload": question}

@@ -1,0 +1,74 @@
+"""The Rasa pipeline component that applies the deterministic safety checks."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from clinic_nlu.input_guard import has_words
+from clinic_nlu.red_flags import is_red_flag
+
+EMERGENCY_INTENT = "emergency"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
+
+
+def forced_intent(text: Text) -> Optional[Text]:
+    """Returns the intent the safety rules impose on a message, if any."""
+    if is_red_flag(text):
+        return EMERGENCY_INTENT
+    if not has_words(text):
+        return OUT_OF_SCOPE_INTENT
+    return None
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+)
+class SafetyOverride(GraphComponent):
+    """Overrides the classifiers for red-flag and wordless messages.
+
+    Placed last in the pipeline, after the FallbackClassifier, so that an
+    emergency is answered as one even when the classifiers were unsure.
+    """
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SafetyOverride:
+        """Creates the component; it has no state and nothing to train."""
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Sets the imposed intent, with full confidence, on each message."""
+        for message in messages:
+            intent_name = forced_intent(message.get(TEXT) or "")
+            if intent_name is not None:
+                self._force_intent(message, intent_name)
+        return messages
+
+    @staticmethod
+    def _force_intent(message: Message, intent_name: Text) -> None:
+        forced = {INTENT_NAME_KEY: intent_name, PREDICTED_CONFIDENCE_KEY: 1.0}
+        ranking = [
+            entry
+            for entry in message.get(INTENT_RANKING_KEY) or []
+            if entry.get(INTENT_NAME_KEY) != intent_name
+        ]
+        message.set(INTENT, forced, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [forced, *ranking], add_to_output=True)

@@ -1,0 +1,1 @@
+"""Helper scripts run by the Makefile."""

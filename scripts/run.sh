@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Starts everything a visitor needs: the action server and the Rasa server with
+# the REST channel. Runs in the foreground; Ctrl-C (or SIGTERM) stops all of it.
+# Needs no terminal, so it also works when started in the background.
+set -euo pipefail
+
+bin="${VENV:-.venv}/bin"
+rasa_port="${RASA_PORT:-5005}"
+action_port=5055  # endpoints.yml points Rasa here
+model="${MODEL:-models/kyphoplasty.tar.gz}"
+cors_origin="${CORS_ORIGIN:-http://localhost:${rasa_port}}"
+
+pids=()
+stop_all() {
+    trap - INT TERM EXIT
+    echo "Stopping the assistant..."
+    kill "${pids[@]}" 2> /dev/null || true
+    wait "${pids[@]}" 2> /dev/null || true
+}
+trap stop_all INT TERM EXIT
+
+"$bin/rasa" run actions --port "$action_port" --actions actions &
+pids+=($!)
+"$bin/rasa" run --model "$model" --port "$rasa_port" --credentials credentials.yml \
+    --endpoints endpoints.yml --cors "$cors_origin" &
+pids+=($!)
+
+for _ in $(seq 1 120); do
+    if curl -sf "http://localhost:${rasa_port}/" > /dev/null; then
+        cat << MESSAGE
+
+The assistant is ready.
+  Talk to it:  curl -s localhost:${rasa_port}/webhooks/rest/webhook -d '{"sender":"me","message":"how long does kyphoplasty take"}'
+  or, in another terminal:  ${bin}/rasa shell
+  Stop it:     Ctrl-C
+
+MESSAGE
+        break
+    fi
+    sleep 1
+done
+
+# Whichever server exits first takes the other one down with it.
+wait -n "${pids[@]}"

@@ -1,0 +1,59 @@
+"""Shared fixtures: the project's own domain, data and page, and live servers."""
+
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+import yaml
+
+from tests.servers import AssistantServers, start_assistant
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = ROOT.parent / "shared" / "source" / "kyphoplasty-page.txt"
+
+
+def read_examples(path: Path) -> Dict[str, List[str]]:
+    """Reads a Rasa NLU YAML file into {intent: [example, ...]}."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    examples: Dict[str, List[str]] = {}
+    for block in document.get("nlu", []):
+        lines = block["examples"].splitlines()
+        texts = [line.strip()[2:].strip() for line in lines if line.strip()]
+        examples.setdefault(block["intent"], []).extend(texts)
+    return examples
+
+
+@pytest.fixture(scope="session")
+def domain() -> Dict[str, Any]:
+    """The domain exactly as the assistant is trained with it."""
+    return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def page_text() -> str:
+    """The clinic's page: the only source of facts the assistant may state."""
+    return PAGE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def training_examples() -> Dict[str, List[str]]:
+    """All training phrasings, by intent, from every file under data/nlu/."""
+    merged: Dict[str, List[str]] = {}
+    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+        for intent, texts in read_examples(path).items():
+            merged.setdefault(intent, []).extend(texts)
+    return merged
+
+
+@pytest.fixture(scope="session")
+def test_examples() -> Dict[str, List[str]]:
+    """The held-out NLU test phrasings, by intent."""
+    return read_examples(ROOT / "tests" / "nlu_test.yml")
+
+
+@pytest.fixture(scope="session")
+def assistant() -> AssistantServers:
+    """A real Rasa server and action server on free ports, with the trained model."""
+    servers = start_assistant(ROOT)
+    yield servers
+    servers.stop()

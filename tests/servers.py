@@ -1,0 +1,116 @@
+"""Starts the real assistant (Rasa server and action server) for end-to-end tests."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+STARTUP_TIMEOUT_S = 180
+
+
+def free_port() -> int:
+    """Asks the OS for a free loopback port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float) -> None:
+    """Polls `url` until it answers; fails early if the process died."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server for {url} exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout_s} s")
+
+
+@dataclass
+class AssistantServers:
+    """The running servers and a small REST client for them."""
+
+    rasa_url: str
+    processes: List[subprocess.Popen] = field(default_factory=list)
+    workdir: Optional[tempfile.TemporaryDirectory] = None
+
+    def post(self, body: bytes, timeout_s: float = 30) -> "tuple[int, Any]":
+        """POSTs raw bytes to the REST webhook; returns (status, parsed JSON or text)."""
+        request = urllib.request.Request(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout_s) as response:
+                payload = response.read().decode("utf-8")
+                return response.status, json.loads(payload)
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8", "replace")
+
+    def say(self, sender: str, message: str) -> List[Dict[str, Any]]:
+        """Sends one visitor message and returns the bot's replies."""
+        body = json.dumps({"sender": sender, "message": message}).encode("utf-8")
+        status, replies = self.post(body)
+        assert status == 200, f"HTTP {status}: {replies}"
+        return list(replies)
+
+    def stop(self) -> None:
+        """Stops both servers and removes the temporary files."""
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if self.workdir is not None:
+            self.workdir.cleanup()
+
+
+def start_assistant(root: Path) -> AssistantServers:
+    """Starts the action server and the Rasa server on free ports."""
+    rasa = str(Path(sys.executable).parent / "rasa")
+    rasa_port, action_port = free_port(), free_port()
+    workdir = tempfile.TemporaryDirectory(prefix="assistant-test-")
+    endpoints = Path(workdir.name) / "endpoints.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n',
+        encoding="utf-8",
+    )
+    environment = {**os.environ, "PYTHONPATH": str(root)}
+    log = open(Path(workdir.name) / "servers.log", "wb")  # noqa: SIM115
+    servers = AssistantServers(f"http://127.0.0.1:{rasa_port}", workdir=workdir)
+    for command in (
+        [rasa, "run", "actions", "--port", str(action_port), "--actions", "actions"],
+        [
+            rasa, "run", "--model", str(root / "models" / "kyphoplasty.tar.gz"),
+            "--port", str(rasa_port), "--endpoints", str(endpoints),
+            "--credentials", str(root / "credentials.yml"),
+        ],
+    ):  # fmt: skip
+        servers.processes.append(
+            subprocess.Popen(command, cwd=root, env=environment, stdout=log, stderr=log)
+        )
+    try:
+        wait_until_up(
+            f"http://127.0.0.1:{action_port}/health",
+            servers.processes[0],
+            STARTUP_TIMEOUT_S,
+        )
+        wait_until_up(f"{servers.rasa_url}/", servers.processes[1], STARTUP_TIMEOUT_S)
+    except Exception:
+        servers.stop()
+        raise
+    return servers

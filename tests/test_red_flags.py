@@ -1,0 +1,49 @@
+"""The red-flag patterns catch emergencies and leave ordinary questions alone."""
+
+import pytest
+
+from clinic_nlu.red_flags import is_red_flag
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can't feel my legs since this morning",
+        "my dad cannot move his legs",
+        "Her legs went completely numb an hour ago",
+        "sudden numbness in both legs",
+        "I think I lost control of my bladder",
+        "he can't hold his bowels anymore",
+        "my mother wet herself and can't stand",
+        "CHEST PAIN right now",
+        "there's a crushing pain in my chest",
+        "she is having trouble breathing",
+        "I cant breathe properly",
+        "short of breath after the fall",
+        "I fell down the stairs and the pain is unbearable",
+        "severe sudden back pain after a fall yesterday",
+        "this is an emergency",
+        "should I call 911?",
+        "grandpa collapsed in the kitchen",
+    ],
+)
+def test_emergencies_are_flagged(text: str) -> None:
+    assert is_red_flag(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how long does kyphoplasty take",
+        "when can I walk after the procedure",
+        "is it done after a fall?",
+        "will my back pain go away",
+        "does the balloon stay in my spine",
+        "can my mother move normally after it",
+        "what are the risks",
+        "I want to book an appointment",
+        "",
+    ],
+)
+def test_ordinary_questions_are_not_flagged(text: str) -> None:
+    assert not is_red_flag(text)
