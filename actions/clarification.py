@@ -1,6 +1,6 @@
 """The "did you mean…?" step for messages the classifier was unsure about."""
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -13,7 +13,7 @@ SOMETHING_ELSE_BUTTON = {"title": "Something else", "payload": "/out_of_scope"}
 class ActionSuggestTopics(Action):
     """Offers the two likeliest topics as buttons, plus "Something else"."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         """Names the action as the domain does."""
         return "action_suggest_topics"
 
@@ -21,8 +21,8 @@ class ActionSuggestTopics(Action):
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: Dict[Text, Any],
-    ) -> List[Dict[Text, Any]]:
+        domain: Dict[str, Any],
+    ) -> List[Dict[str, Any]]:
         """Sends the suggestions, or the general redirect if there are none."""
         topics = likeliest_topics(tracker.latest_message)
         if not topics:

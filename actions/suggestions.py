@@ -10,7 +10,7 @@ Scored = Tuple[str, float]
 def _retrieval_scores(
     intent: str, intent_confidence: float, selector_ranking: List[Dict[str, Any]]
 ) -> List[Scored]:
-    """Spreads an intent's confidence over its sub-topics, as the selector ranks them."""
+    """Shares an intent's confidence among its sub-topics, by the selector's ranking."""
     sub_topics = [
         entry
         for entry in selector_ranking

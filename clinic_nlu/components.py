@@ -1,8 +1,8 @@
-"""The Rasa pipeline component that applies the deterministic safety checks."""
+"""Rasa pipeline components that apply deterministic checks around the classifiers."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -16,21 +16,57 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from clinic_nlu.input_guard import has_words
+from clinic_nlu.input_guard import has_words, is_foreign, strip_markup
 from clinic_nlu.red_flags import is_red_flag
 
 EMERGENCY_INTENT = "emergency"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 
 
-def forced_intent(text: Text) -> Optional[Text]:
+def forced_intent(text: str) -> Optional[str]:
     """Returns the intent the safety rules impose on a message, if any."""
     if is_red_flag(text):
         return EMERGENCY_INTENT
-    if not has_words(text):
+    if not has_words(text) or is_foreign(text):
         return OUT_OF_SCOPE_INTENT
     return None
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
+)
+class MarkupStripper(GraphComponent):
+    """Removes HTML from visitor text before spaCy sees it.
+
+    Placed first in the pipeline. Only the text the classifiers read changes;
+    the tracker keeps what the visitor really sent.
+    """
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> MarkupStripper:
+        """Creates the component; it has no state and nothing to train."""
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Cleans training examples the same way as live messages."""
+        self.process(training_data.training_examples)
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Replaces each message's text by its markup-free version."""
+        for message in messages:
+            text = message.get(TEXT)
+            if text:
+                message.set(TEXT, strip_markup(text))
+        return messages
 
 
 @DefaultV1Recipe.register(
@@ -46,7 +82,7 @@ class SafetyOverride(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -63,7 +99,7 @@ class SafetyOverride(GraphComponent):
         return messages
 
     @staticmethod
-    def _force_intent(message: Message, intent_name: Text) -> None:
+    def _force_intent(message: Message, intent_name: str) -> None:
         forced = {INTENT_NAME_KEY: intent_name, PREDICTED_CONFIDENCE_KEY: 1.0}
         ranking = [
             entry

@@ -35,7 +35,9 @@ def describe_errors(errors: List[Dict[str, Any]]) -> List[str]:
             "intent_prediction"
         )
         if isinstance(predicted, dict):
-            predicted = f"{predicted.get('name')} ({predicted.get('confidence', 0):.2f})"
+            predicted = (
+                f"{predicted.get('name')} ({predicted.get('confidence', 0):.2f})"
+            )
         lines.append(f"  {error.get('text')!r}: expected {expected}, got {predicted}")
     return lines
 

@@ -46,7 +46,7 @@ class AssistantServers:
     workdir: Optional[tempfile.TemporaryDirectory] = None
 
     def post(self, body: bytes, timeout_s: float = 30) -> "tuple[int, Any]":
-        """POSTs raw bytes to the REST webhook; returns (status, parsed JSON or text)."""
+        """POSTs raw bytes to the REST webhook; returns the status and the body."""
         request = urllib.request.Request(
             f"{self.rasa_url}/webhooks/rest/webhook",
             data=body,

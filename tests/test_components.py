@@ -4,7 +4,7 @@ from typing import Any, Dict, List
 
 from rasa.shared.nlu.training_data.message import Message
 
-from clinic_nlu.components import SafetyOverride, forced_intent
+from clinic_nlu.components import MarkupStripper, SafetyOverride, forced_intent
 
 
 def classified(text: str, intent: str, confidence: float) -> Message:
@@ -60,3 +60,19 @@ def test_forced_intent_prefers_emergency_over_wordless() -> None:
     assert forced_intent("911") == "emergency"
     assert forced_intent("   ") == "out_of_scope"
     assert forced_intent("what is it") is None
+
+
+def test_foreign_message_becomes_out_of_scope() -> None:
+    message = classified("¿Cuánto cuesta la cifoplastia?", "faq", 0.9)
+
+    SafetyOverride().process([message])
+
+    assert message.get("intent")["name"] == "out_of_scope"
+
+
+def test_markup_is_stripped_before_classification() -> None:
+    message = Message(data={"text": "<p>how long does it <b>take</b>?</p>"})
+
+    MarkupStripper().process([message])
+
+    assert message.get("text") == "how long does it take ?"

@@ -1,5 +1,7 @@
 """The red-flag patterns catch emergencies and leave ordinary questions alone."""
 
+from typing import Dict, List
+
 import pytest
 
 from clinic_nlu.red_flags import is_red_flag
@@ -42,8 +44,23 @@ def test_emergencies_are_flagged(text: str) -> None:
         "can my mother move normally after it",
         "what are the risks",
         "I want to book an appointment",
+        "How does the balloon lift the collapsed vertebra?",
+        "do you need to be unconscious for it",
         "",
     ],
 )
 def test_ordinary_questions_are_not_flagged(text: str) -> None:
     assert not is_red_flag(text)
+
+
+def test_no_ordinary_phrasing_of_ours_is_flagged(
+    training_examples: Dict[str, List[str]], test_examples: Dict[str, List[str]]
+) -> None:
+    ordinary = [
+        text
+        for examples in (training_examples, test_examples)
+        for intent, texts in examples.items()
+        if intent != "emergency"
+        for text in texts
+    ]
+    assert [text for text in ordinary if is_red_flag(text)] == []

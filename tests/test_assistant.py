@@ -1,0 +1,116 @@
+"""End to end: the trained assistant over its real REST webhook and action server."""
+
+from typing import Any, Dict, List
+
+import pytest
+
+from actions.topics import TOPIC_QUESTIONS
+from tests.servers import AssistantServers
+
+PHONE = "904.265.7755"
+
+
+def response_text(domain: Dict[str, Any], name: str) -> str:
+    """The (single) text of a domain response."""
+    return str(domain["responses"][name][0]["text"])
+
+
+def test_answers_how_long_it_takes_with_one_hour(assistant: AssistantServers) -> None:
+    replies = assistant.say("duration", "how long does kyphoplasty take")
+
+    assert "one hour per damaged vertebra" in replies[0]["text"]
+
+
+@pytest.mark.parametrize("topic", sorted(TOPIC_QUESTIONS))
+def test_each_suggestion_button_gets_its_own_answer(
+    assistant: AssistantServers, domain: Dict[str, Any], topic: str
+) -> None:
+    replies = assistant.say(f"button-{topic}", TOPIC_QUESTIONS[topic])
+
+    assert [reply["text"] for reply in replies] == [
+        response_text(domain, f"utter_{topic}")
+    ]
+
+
+def test_greeting_buttons_lead_to_answers(
+    assistant: AssistantServers, domain: Dict[str, Any]
+) -> None:
+    greeting = assistant.say("greeting", "hello!")
+    assert greeting[0]["text"] == response_text(domain, "utter_greet")
+
+    for button in greeting[0]["buttons"]:
+        replies = assistant.say("greeting", button["payload"])
+        answer = replies[0]["text"]
+        assert answer != response_text(domain, "utter_suggest_topics"), button
+        assert answer != response_text(domain, "utter_out_of_scope"), button
+
+
+def test_red_flag_gets_911_first_even_inside_a_question(
+    assistant: AssistantServers,
+) -> None:
+    replies = assistant.say(
+        "red-flag",
+        "My mom had kyphoplasty last week and since this morning she can't move "
+        "her legs. How long is recovery supposed to take?",
+    )
+
+    assert replies[0]["text"].startswith(
+        "Please call 911 or go to the nearest emergency room"
+    )
+
+
+def test_appointment_request_gives_the_phone_number_first(
+    assistant: AssistantServers,
+) -> None:
+    replies = assistant.say("appointment", "could I get an appointment next week")
+
+    assert PHONE in replies[0]["text"]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "",
+        "   \n\t ",
+        "please help me understand " * 200,
+        "😀🙏👍",
+        "¿Cuánto tiempo dura la recuperación después de la cifoplastia?",
+        "<b>hello</b><script>alert('x')</script>",
+        "'; DROP TABLE events; --",
+    ],
+    ids=["empty", "whitespace", "5000-chars", "emoji", "spanish", "html", "sql"],
+)
+def test_bad_input_gets_a_clear_reply(
+    assistant: AssistantServers, message: str
+) -> None:
+    replies = assistant.say("bad-input", message)
+
+    assert len(replies) >= 1
+    assert all(reply.get("text") for reply in replies)
+    # The server keeps serving the next visitor normally.
+    follow_up = assistant.say("after-bad-input", "when can I walk after the procedure")
+    assert "walk an hour after" in follow_up[0]["text"]
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["😀😀", "¿Cuánto cuesta?", "asdfghjkl qwertyuiop"],
+    ids=["emoji", "spanish", "gibberish"],
+)
+def test_unreadable_input_is_redirected_with_the_phone_number(
+    assistant: AssistantServers, message: str
+) -> None:
+    texts: List[str] = [reply["text"] for reply in assistant.say("unreadable", message)]
+
+    assert any(PHONE in text for text in texts) or any(
+        "Did you mean" in text for text in texts
+    )
+
+
+def test_invalid_json_is_refused_with_a_client_error(
+    assistant: AssistantServers,
+) -> None:
+    status, _ = assistant.post(b"this is not json")
+
+    assert 400 <= status < 500
+    assert assistant.say("after-invalid-json", "hi")
