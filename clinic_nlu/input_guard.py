@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from spacy.lang.en.stop_words import STOP_WORDS
 
 # Languages a visitor of a US clinic is likely to write in. Restricting the
 # identifier to them removes its confusions with rare languages.
@@ -17,8 +18,11 @@ CANDIDATE_LANGUAGES = (
     "en", "es", "fr", "de", "it", "pt", "zh", "vi", "ko", "ar", "ru", "ja", "pl",
     "ht", "tl", "hi",
 )  # fmt: skip
-# So sure that no English phrasing in the training or test data reaches it.
+# The identifier alone mistakes short English fragments ("discharge next day?")
+# for German or Polish, so a message also needs few English function words.
 FOREIGN_CONFIDENCE = 0.999
+MAX_ENGLISH_STOP_WORD_SHARE = 0.3
+WORD = re.compile(r"[^\W\d_]+")
 MARKUP = re.compile(r"<[^>]{0,200}>")
 
 
@@ -36,6 +40,12 @@ def _identifier() -> LanguageIdentifier:
 
 def is_foreign(text: str) -> bool:
     """Tells whether a message is, beyond reasonable doubt, not in English."""
+    words = WORD.findall(text.lower())
+    if not words:
+        return False
+    stop_word_share = sum(word in STOP_WORDS for word in words) / len(words)
+    if stop_word_share >= MAX_ENGLISH_STOP_WORD_SHARE:
+        return False
     language, confidence = _identifier().classify(text)
     return bool(language != "en" and confidence >= FOREIGN_CONFIDENCE)
 
