@@ -5,8 +5,11 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-MODEL := models/kyphoplasty.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml clinic_nlu/*.py)
+# The model's name carries a hash of everything it is trained from, so a model
+# is stale exactly when its inputs changed, whatever the files' timestamps say.
+MODEL_NAME := kyphoplasty-$(shell cat $(TRAINING_INPUTS) requirements.txt | sha256sum | cut -c1-12)
+export MODEL := models/$(MODEL_NAME).tar.gz
 NLU_MIN_ACCURACY := 0.95
 RESULTS := results
 
@@ -32,9 +35,9 @@ $(INSTALLED): requirements.txt .python-version
 
 train: $(MODEL)
 
-# Retrains only when the data, the domain, the config or our component change.
-$(MODEL): $(INSTALLED) $(TRAINING_INPUTS)
-	$(BIN)/rasa train --fixed-model-name kyphoplasty --out models --force
+$(MODEL): | $(INSTALLED)
+	rm -f models/kyphoplasty-*.tar.gz
+	$(BIN)/rasa train --fixed-model-name $(MODEL_NAME) --out models --force
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

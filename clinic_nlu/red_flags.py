@@ -48,7 +48,8 @@ RED_FLAG_PATTERNS = _compile(
     r"\b(?:help me now|somebody help|someone help)\b",
     r"\b(?:heart attack|stroke)\b",
     r"\bemergenc(?:y|ies)\b",
-    r"\b911\b",
+    # "911" alone, not inside a phone number such as 555-911-2345.
+    r"(?<![\d.-])(?<!\d[\s.-])\b911\b(?![\s.-]?\d)",
 )
 
 # Severe, sudden pain after a fall or accident: all three, in any order.

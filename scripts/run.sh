@@ -7,7 +7,7 @@ set -euo pipefail
 bin="${VENV:-.venv}/bin"
 rasa_port="${RASA_PORT:-5005}"
 action_port=5055  # endpoints.yml points Rasa here
-model="${MODEL:-models/kyphoplasty.tar.gz}"
+model="${MODEL:?MODEL must name the trained model; use make run}"
 cors_origin="${CORS_ORIGIN:-http://localhost:${rasa_port}}"
 
 pids=()

@@ -23,6 +23,18 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def trained_model(root: Path) -> Path:
+    """The model `make` trained (MODEL), else the newest one in models/."""
+    if os.environ.get("MODEL"):
+        return root / os.environ["MODEL"]
+    models = sorted(
+        (root / "models").glob("kyphoplasty-*.tar.gz"), key=os.path.getmtime
+    )
+    if not models:
+        raise FileNotFoundError("no trained model in models/: run `make train` first")
+    return models[-1]
+
+
 def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float) -> None:
     """Polls `url` until it answers; fails early if the process died."""
     deadline = time.monotonic() + timeout_s
@@ -95,7 +107,7 @@ def start_assistant(root: Path) -> AssistantServers:
     for command in (
         [rasa, "run", "actions", "--port", str(action_port), "--actions", "actions"],
         [
-            rasa, "run", "--model", str(root / "models" / "kyphoplasty.tar.gz"),
+            rasa, "run", "--model", str(trained_model(root)),
             "--port", str(rasa_port), "--endpoints", str(endpoints),
             "--credentials", str(root / "credentials.yml"),
         ],

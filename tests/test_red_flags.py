@@ -46,6 +46,8 @@ def test_emergencies_are_flagged(text: str) -> None:
         "I want to book an appointment",
         "How does the balloon lift the collapsed vertebra?",
         "do you need to be unconscious for it",
+        "my number is 555-911-2345",
+        "(904) 911 0000",
         "",
     ],
 )
