@@ -19,15 +19,19 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test setup train lint format validate test-stories test-nlu pytest lock clean
+.PHONY: run test setup system-packages train lint format validate test-stories test-nlu pytest lock clean
 
 run: $(INSTALLED) $(MODEL)
 	scripts/run.sh
 
-test: lint validate $(MODEL) test-stories test-nlu pytest
+test: system-packages lint validate $(MODEL) test-stories test-nlu pytest
 	@echo "All checks passed."
 
 setup: $(INSTALLED)
+
+# The storage tests run against a real PostgreSQL server, from Debian's package.
+system-packages:
+	scripts/ensure_postgresql.sh
 
 $(INSTALLED): requirements.txt .python-version
 	scripts/setup_venv.sh
@@ -42,7 +46,7 @@ $(MODEL): | $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy actions clinic_nlu scripts
+	$(BIN)/mypy actions clinic_nlu clinic_log staff scripts
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
@@ -59,7 +63,7 @@ test-nlu: $(MODEL)
 	$(BIN)/rasa test nlu --model $(MODEL) --nlu tests/nlu_test.yml --out $(RESULTS)/nlu
 	$(BIN)/python scripts/check_nlu_results.py $(RESULTS)/nlu --min-accuracy $(NLU_MIN_ACCURACY)
 
-pytest: $(MODEL)
+pytest: $(MODEL) system-packages
 	$(BIN)/pytest
 
 # Re-resolves requirements.in into the hashed lock file, with pip-tools kept in

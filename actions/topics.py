@@ -1,8 +1,9 @@
 """The topics the assistant can suggest, each with the question a button sends.
 
 A suggestion button sends its question as ordinary visitor text, so a click
-goes through the same NLU and rules as a typed question; tests check that each
-question is understood as its own topic.
+goes through the same NLU and rules as a typed question. Each question is also
+a training example of its topic (data/nlu/), and an end-to-end test checks that
+every button gets its own answer.
 """
 
 from typing import Dict

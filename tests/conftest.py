@@ -1,12 +1,16 @@
 """Shared fixtures: the project's own domain, data and page, and live servers."""
 
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, Iterator, List
 
 import pytest
 import yaml
 
+from clinic_log.database import SessionFactory
+from clinic_log.writer import LogWriter
 from tests.servers import AssistantServers, start_assistant
+
+pytest_plugins = ["tests.databases"]
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT.parent / "shared" / "source" / "kyphoplasty-page.txt"
@@ -52,8 +56,20 @@ def test_examples() -> Dict[str, List[str]]:
 
 
 @pytest.fixture(scope="session")
-def assistant() -> AssistantServers:
-    """A real Rasa server and action server on free ports, with the trained model."""
-    servers = start_assistant(ROOT)
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AssistantServers]:
+    """A real Rasa server and action server on free ports, with the trained model.
+
+    Shared by the conversation tests; it logs to a throwaway SQLite database.
+    """
+    database = tmp_path_factory.mktemp("assistant") / "clinic.db"
+    servers = start_assistant(ROOT, f"sqlite:///{database}")
     yield servers
     servers.stop()
+
+
+@pytest.fixture
+def log_writer(session_factory: SessionFactory) -> Iterator[LogWriter]:
+    """The real background writer, on a fresh SQLite or PostgreSQL database."""
+    writer = LogWriter(session_factory, backoff_s=0.01)
+    yield writer
+    writer.close()

@@ -91,17 +91,21 @@ class AssistantServers:
             self.workdir.cleanup()
 
 
-def start_assistant(root: Path) -> AssistantServers:
-    """Starts the action server and the Rasa server on free ports."""
+def start_assistant(root: Path, database_url: str) -> AssistantServers:
+    """Starts the action server and the Rasa server on free ports.
+
+    Both log to `database_url`, as `make run` does with DATABASE_URL.
+    """
     rasa = str(Path(sys.executable).parent / "rasa")
     rasa_port, action_port = free_port(), free_port()
     workdir = tempfile.TemporaryDirectory(prefix="assistant-test-")
     endpoints = Path(workdir.name) / "endpoints.yml"
     endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n',
+        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+        "tracker_store:\n  type: clinic_log.tracker_store.ClinicTrackerStore\n",
         encoding="utf-8",
     )
-    environment = {**os.environ, "PYTHONPATH": str(root)}
+    environment = {**os.environ, "PYTHONPATH": str(root), "DATABASE_URL": database_url}
     log = open(Path(workdir.name) / "servers.log", "wb")  # noqa: SIM115
     servers = AssistantServers(f"http://127.0.0.1:{rasa_port}", workdir=workdir)
     for command in (

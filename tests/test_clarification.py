@@ -6,17 +6,32 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clarification import SOMETHING_ELSE_BUTTON, ActionSuggestTopics
+from actions.clarification import (
+    SOMETHING_ELSE_BUTTON,
+    ActionDefaultReply,
+    ActionSuggestTopics,
+)
 from actions.topics import TOPIC_QUESTIONS
+from clinic_log.database import SessionFactory, session_scope
+from clinic_log.repository import exchanges
+from clinic_log.writer import LogWriter
 
 
 def tracker_with(latest_message: Dict[str, Any]) -> Tracker:
     """A tracker whose last visitor message carries the given parse data."""
+    user_event = {
+        "event": "user",
+        "timestamp": 1_790_000_000.0,
+        "text": latest_message["text"],
+        "message_id": "m1",
+        "parse_data": latest_message,
+        "input_channel": "rest",
+    }
     return Tracker(
         sender_id="visitor",
         slots={},
         latest_message=latest_message,
-        events=[],
+        events=[user_event],
         paused=False,
         followup_action=None,
         active_loop={},
@@ -26,7 +41,7 @@ def tracker_with(latest_message: Dict[str, Any]) -> Tracker:
 
 @pytest.mark.asyncio
 async def test_offers_the_two_likeliest_topics_and_something_else(
-    domain: Dict[str, Any],
+    domain: Dict[str, Any], log_writer: LogWriter, session_factory: SessionFactory
 ) -> None:
     dispatcher = CollectingDispatcher()
     tracker = tracker_with(
@@ -50,7 +65,9 @@ async def test_offers_the_two_likeliest_topics_and_something_else(
         }
     )
 
-    events = await ActionSuggestTopics().run(dispatcher, tracker, domain)
+    events = await ActionSuggestTopics(writer=log_writer).run(
+        dispatcher, tracker, domain
+    )
 
     assert events == []
     assert len(dispatcher.messages) == 1
@@ -67,11 +84,16 @@ async def test_offers_the_two_likeliest_topics_and_something_else(
         },
         SOMETHING_ELSE_BUTTON,
     ]
+    assert log_writer.flush(timeout=10)
+    with session_scope(session_factory) as session:
+        (row,) = exchanges(session)
+    assert row["answer_key"] == "utter_suggest_topics"
+    assert TOPIC_QUESTIONS["faq/duration"] in row["reply"]
 
 
 @pytest.mark.asyncio
 async def test_falls_back_to_the_general_reply_with_nothing_to_suggest(
-    domain: Dict[str, Any],
+    domain: Dict[str, Any], log_writer: LogWriter
 ) -> None:
     dispatcher = CollectingDispatcher()
     tracker = tracker_with(
@@ -82,6 +104,24 @@ async def test_falls_back_to_the_general_reply_with_nothing_to_suggest(
         }
     )
 
-    await ActionSuggestTopics().run(dispatcher, tracker, domain)
+    await ActionSuggestTopics(writer=log_writer).run(dispatcher, tracker, domain)
 
     assert [message["response"] for message in dispatcher.messages] == ["utter_default"]
+
+
+@pytest.mark.asyncio
+async def test_default_reply_answers_and_logs(
+    domain: Dict[str, Any], log_writer: LogWriter, session_factory: SessionFactory
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_with(
+        {"text": "yes", "intent": {"name": "affirm", "confidence": 0.99}}
+    )
+
+    await ActionDefaultReply(writer=log_writer).run(dispatcher, tracker, domain)
+    assert log_writer.flush(timeout=10)
+
+    with session_scope(session_factory) as session:
+        (row,) = exchanges(session)
+    assert [message["response"] for message in dispatcher.messages] == ["utter_default"]
+    assert row["reply"] == domain["responses"]["utter_default"][0]["text"]

@@ -1,0 +1,210 @@
+"""The callback request: a form that collects name, phone, best time and reason.
+
+Each question of the form is asked by a custom action that also logs the turn,
+because a form turn ends with the question and no rule step can follow it.
+"""
+
+from abc import abstractmethod
+from datetime import datetime, timezone
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.exchange_log import LoggingAction, log_turn, turn_record
+from actions.phone import is_us_phone_number
+from actions.responses import response_text, slot_values
+from clinic_log.records import AppointmentRecord
+
+CALLBACK_SLOTS = ("callback_name", "callback_phone", "callback_time", "callback_reason")
+MAX_NAME_LENGTH = 100
+MAX_TIME_LENGTH = 200
+MAX_REASON_LENGTH = 500
+SKIP_WORDS = {"skip", "no", "none", "nothing", "n/a", "na", "no thanks", "-", "pass"}
+
+Validated = Dict[str, Any]
+
+
+def _cleaned(slot_value: Any) -> str:
+    return " ".join(str(slot_value or "").split())
+
+
+class ValidateCallbackForm(FormValidationAction):
+    """Checks each answer; a rejected answer gets a clear re-ask."""
+
+    def name(self) -> str:
+        """Names the action as the domain does."""
+        return "validate_callback_form"
+
+    def validate_callback_name(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Validated:
+        """Accepts up to 100 characters containing at least one letter."""
+        name = _cleaned(slot_value)
+        if len(name) <= MAX_NAME_LENGTH and any(char.isalpha() for char in name):
+            return {"callback_name": name}
+        dispatcher.utter_message(response="utter_invalid_callback_name")
+        return {"callback_name": None}
+
+    def validate_callback_phone(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Validated:
+        """Accepts a valid US number, kept exactly as the visitor wrote it."""
+        phone = str(slot_value or "").strip()
+        if is_us_phone_number(phone):
+            return {"callback_phone": phone}
+        dispatcher.utter_message(response="utter_invalid_callback_phone")
+        return {"callback_phone": None}
+
+    def validate_callback_time(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Validated:
+        """Accepts any short answer that has a letter or digit."""
+        best_time = _cleaned(slot_value)
+        if len(best_time) <= MAX_TIME_LENGTH and any(c.isalnum() for c in best_time):
+            return {"callback_time": best_time}
+        dispatcher.utter_message(response="utter_invalid_callback_time")
+        return {"callback_time": None}
+
+    def validate_callback_reason(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Validated:
+        """Optional: "skip" stores an empty reason; overly long notes are refused."""
+        reason = str(slot_value or "").strip()
+        if reason.lower().strip(".! ") in SKIP_WORDS:
+            return {"callback_reason": ""}
+        if len(reason) <= MAX_REASON_LENGTH:
+            return {"callback_reason": reason}
+        dispatcher.utter_message(response="utter_invalid_callback_reason")
+        return {"callback_reason": None}
+
+
+class AskCallbackSlot(LoggingAction):
+    """Asks for one slot of the form and logs the turn that ends with the question."""
+
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The slot this action asks for."""
+
+    def name(self) -> str:
+        """Follows Rasa's naming, so the form finds the action by slot name."""
+        return f"action_ask_{self.slot}"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[str, Any],
+    ) -> List[Dict[str, Any]]:
+        """Sends the question, then logs it with the visitor's message."""
+        response = f"utter_ask_{self.slot}"
+        dispatcher.utter_message(response=response)
+        log_turn(self.writer, tracker, [response_text(domain, response)], response)
+        return []
+
+
+class ActionAskCallbackName(AskCallbackSlot):
+    """Asks for the visitor's name."""
+
+    slot = "callback_name"
+
+
+class ActionAskCallbackPhone(AskCallbackSlot):
+    """Asks for the number to call."""
+
+    slot = "callback_phone"
+
+
+class ActionAskCallbackTime(AskCallbackSlot):
+    """Asks for the best time to call."""
+
+    slot = "callback_time"
+
+
+class ActionAskCallbackReason(AskCallbackSlot):
+    """Asks for an optional reason."""
+
+    slot = "callback_reason"
+
+
+def appointment_record(tracker: Tracker) -> Optional[AppointmentRecord]:
+    """The callback request as collected, tied to the visitor's last message."""
+    turn = turn_record(tracker)
+    if turn is None:
+        return None
+    return AppointmentRecord(
+        sender_id=tracker.sender_id,
+        channel=turn.channel,
+        message_id=turn.message_id,
+        name=str(tracker.get_slot("callback_name")),
+        phone=str(tracker.get_slot("callback_phone")),
+        best_time=str(tracker.get_slot("callback_time")),
+        reason=tracker.get_slot("callback_reason") or None,
+        created_at=datetime.now(timezone.utc),
+    )
+
+
+def _cleared_slots() -> List[Dict[str, Any]]:
+    return [SlotSet(slot, None) for slot in CALLBACK_SLOTS]
+
+
+class ActionSubmitCallback(LoggingAction):
+    """Stores the completed request as `new` and confirms it to the visitor."""
+
+    def name(self) -> str:
+        """Names the action as the domain does."""
+        return "action_submit_callback"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[str, Any],
+    ) -> List[Dict[str, Any]]:
+        """Queues the request, confirms, logs the turn and clears the slots."""
+        record = appointment_record(tracker)
+        if record is not None:
+            self.writer.submit(record)
+        response = "utter_callback_confirmed"
+        dispatcher.utter_message(response=response)
+        confirmation = response_text(domain, response, slot_values(tracker.slots))
+        log_turn(self.writer, tracker, [confirmation], response)
+        return _cleared_slots()
+
+
+class ActionEndCallbackRequest(LoggingAction):
+    """Ends an interrupted request: clears what was collected and logs the turn."""
+
+    def name(self) -> str:
+        """Names the action as the domain does."""
+        return "action_end_callback_request"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[str, Any],
+    ) -> List[Dict[str, Any]]:
+        """The reply was already sent by the rule; this logs it and cleans up."""
+        log_turn(self.writer, tracker)
+        return _cleared_slots()

@@ -1,0 +1,127 @@
+"""Logs each visitor message with the reply it got, exactly once per turn.
+
+Every rule ends in one logging action (see data/rules.yml): this module's
+ActionLogExchange after plain replies, or an action that logs its own turn
+through `log_turn`. Records go to a background writer, so the visitor's reply
+never waits on the database.
+"""
+
+from abc import ABC, abstractmethod
+from datetime import datetime, timezone
+from typing import Any, Dict, List, Optional, Sequence
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from clinic_log.records import ExchangeRecord
+from clinic_log.writer import LogWriter, default_writer
+
+FALLBACK_INTENT = "nlu_fallback"
+EMERGENCY_INTENT = "emergency"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
+
+
+def _last_user_event_index(events: Sequence[Dict[str, Any]]) -> Optional[int]:
+    for index in range(len(events) - 1, -1, -1):
+        if events[index].get("event") == "user":
+            return index
+    return None
+
+
+def turn_record(
+    tracker: Tracker, own_replies: Sequence[str] = (), own_answer_key: str = ""
+) -> Optional[ExchangeRecord]:
+    """Builds the log record of the current turn, or None before any message.
+
+    The reply is every bot message since the visitor's last message, plus the
+    replies the calling action is about to send (`own_replies`).
+    """
+    events = tracker.events
+    user_index = _last_user_event_index(events)
+    if user_index is None:
+        return None
+    user_event = events[user_index]
+    bot_events = [
+        event for event in events[user_index + 1 :] if event.get("event") == "bot"
+    ]
+    replies = [str(event.get("text")) for event in bot_events if event.get("text")]
+    replies.extend(own_replies)
+    answer_keys = [
+        str(event.get("metadata", {}).get("utter_action"))
+        for event in bot_events
+        if event.get("metadata", {}).get("utter_action")
+    ]
+    parse_data = user_event.get("parse_data") or {}
+    intent = parse_data.get("intent") or {}
+    intent_name = intent.get("name")
+    return ExchangeRecord(
+        sender_id=tracker.sender_id,
+        channel=tracker.get_latest_input_channel() or "",
+        message_id=str(
+            user_event.get("message_id") or f"t{user_event.get('timestamp')}"
+        ),
+        time=datetime.fromtimestamp(
+            float(user_event.get("timestamp") or 0), timezone.utc
+        ),
+        text=str(user_event.get("text") or ""),
+        intent=intent_name,
+        confidence=intent.get("confidence"),
+        entities=list(parse_data.get("entities") or []),
+        answer_key=own_answer_key or (answer_keys[-1] if answer_keys else ""),
+        reply="\n".join(replies),
+        is_fallback=intent_name == FALLBACK_INTENT,
+        is_emergency=intent_name == EMERGENCY_INTENT,
+        is_out_of_scope=intent_name == OUT_OF_SCOPE_INTENT,
+    )
+
+
+def log_turn(
+    writer: LogWriter,
+    tracker: Tracker,
+    own_replies: Sequence[str] = (),
+    own_answer_key: str = "",
+) -> None:
+    """Hands the current turn's record to the background writer."""
+    record = turn_record(tracker, own_replies, own_answer_key)
+    if record is not None:
+        writer.submit(record)
+
+
+class LoggingAction(Action, ABC):
+    """Base for actions that log the turn; the writer can be swapped in tests.
+
+    Abstract, so that the action server does not register the base itself.
+    """
+
+    def __init__(self, writer: Optional[LogWriter] = None) -> None:
+        """Keeps the writer to use, or uses the process-wide one."""
+        self._writer = writer
+
+    @abstractmethod
+    def name(self) -> str:
+        """Names the action as the domain does."""
+
+    @property
+    def writer(self) -> LogWriter:
+        """The writer records go to."""
+        if self._writer is None:
+            self._writer = default_writer()
+        return self._writer
+
+
+class ActionLogExchange(LoggingAction):
+    """Logs the visitor's message and the replies just sent; says nothing."""
+
+    def name(self) -> str:
+        """Names the action as the domain does."""
+        return "action_log_exchange"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[str, Any],
+    ) -> List[Dict[str, Any]]:
+        """Submits the turn's record."""
+        log_turn(self.writer, tracker)
+        return []

@@ -1,0 +1,88 @@
+"""Engines and short-lived sessions: one session per unit of work, never per process.
+
+SQLite is tuned so that Rasa, the action server and the staff tools can share
+one file; PostgreSQL connections are checked before use so a restarted server
+does not fail the next write.
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+SessionFactory = Callable[[], Session]
+
+# Seconds a writer waits for another process's SQLite write lock.
+SQLITE_BUSY_TIMEOUT_S = 10
+
+
+def make_engine(url: str) -> Engine:
+    """Creates the engine for `url`; bound parameters never appear in errors.
+
+    Statement parameters are visitor text and phone numbers, so they are kept
+    out of exception messages and therefore out of logs.
+    """
+    if make_url(url).get_backend_name() == "sqlite":
+        engine = create_engine(
+            url,
+            future=True,
+            hide_parameters=True,
+            connect_args={
+                "check_same_thread": False,
+                "timeout": SQLITE_BUSY_TIMEOUT_S,
+            },
+        )
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, future=True, hide_parameters=True, pool_pre_ping=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """WAL, foreign keys, and real transactions for SQLite connections.
+
+    The sqlite3 module's own transaction handling breaks SAVEPOINT and makes
+    DDL non-transactional; SQLAlchemy's documented remedy is to switch it off
+    and emit BEGIN ourselves. BEGIN IMMEDIATE takes the write lock up front,
+    so a transaction that reads then writes waits its turn instead of failing
+    when another process wrote in between.
+    """
+
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+        finally:
+            cursor.close()
+
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+
+
+def make_session_factory(engine: Engine) -> sessionmaker:
+    """A factory of sessions bound to `engine`.
+
+    Objects stay readable after commit, since sessions are closed right after.
+    """
+    return sessionmaker(bind=engine, future=True, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(factory: SessionFactory) -> Iterator[Session]:
+    """One unit of work: commit if the block succeeds, roll back if not, close."""
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

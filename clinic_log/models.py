@@ -1,0 +1,150 @@
+"""The log's tables, as the ORM sees them.
+
+Four tables of our own; Rasa's tracker store keeps its `events` table in the
+same database, so no name here may collide with it. The schema itself is
+created by the Alembic migrations, which must match these classes.
+"""
+
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, declarative_base
+from sqlalchemy.types import TypeDecorator
+
+# Named constraints let later migrations drop or alter them (SQLite batch mode).
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Base: Any = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on every backend.
+
+    SQLite keeps no offset, so values are normalised to UTC on the way in and
+    marked UTC on the way out; naive values are refused rather than guessed.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(
+        self, value: Optional[datetime], dialect: Any
+    ) -> Optional[datetime]:
+        """Stores UTC; a naive datetime is a bug in the caller."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass a timezone-aware one")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(
+        self, value: Optional[datetime], dialect: Any
+    ) -> Optional[datetime]:
+        """Returns UTC-aware values whatever the backend kept."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Conversation(Base):
+    """One visitor's conversation, keyed by Rasa's sender id."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    sender_id: Mapped[str] = Column(
+        String(255), nullable=False, unique=True, index=True
+    )
+    channel: Mapped[str] = Column(String(64), nullable=False, default="")
+    started_at: Mapped[datetime] = Column(UTCDateTime(), nullable=False)
+    last_seen_at: Mapped[datetime] = Column(UTCDateTime(), nullable=False)
+
+
+class Exchange(Base):
+    """A visitor message and the reply it got; one row per Rasa message id."""
+
+    __tablename__ = "exchanges"
+    __table_args__ = (
+        # Logging the same turn twice (retries, replays) must store it once.
+        UniqueConstraint("conversation_id", "message_id"),
+    )
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = Column(
+        Integer, ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False
+    )
+    message_id: Mapped[str] = Column(String(64), nullable=False)
+    time: Mapped[datetime] = Column(UTCDateTime(), nullable=False, index=True)
+    text: Mapped[str] = Column(Text, nullable=False)
+    intent: Mapped[Optional[str]] = Column(String(255))
+    confidence: Mapped[Optional[float]] = Column(Float)
+    entities: Mapped[Any] = Column(JSON, nullable=False, default=list)
+    answer_key: Mapped[str] = Column(String(255), nullable=False, default="")
+    reply: Mapped[str] = Column(Text, nullable=False, default="")
+    is_fallback: Mapped[bool] = Column(Boolean, nullable=False, default=False)
+    is_emergency: Mapped[bool] = Column(Boolean, nullable=False, default=False)
+    is_out_of_scope: Mapped[bool] = Column(Boolean, nullable=False, default=False)
+
+
+class AppointmentRequest(Base):
+    """A callback request taken by the assistant, worked through by staff."""
+
+    __tablename__ = "appointment_requests"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "message_id"),
+        CheckConstraint("status IN ('new', 'called', 'closed')", name="status_allowed"),
+    )
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = Column(
+        Integer, ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False
+    )
+    message_id: Mapped[str] = Column(String(64), nullable=False)
+    # Free text typed by the visitor: unbounded, so no input is ever refused.
+    name: Mapped[str] = Column(Text, nullable=False)
+    phone: Mapped[str] = Column(Text, nullable=False)
+    best_time: Mapped[str] = Column(Text, nullable=False)
+    reason: Mapped[Optional[str]] = Column(Text)
+    status: Mapped[str] = Column(
+        String(16), nullable=False, default="new", server_default="new"
+    )
+    created_at: Mapped[datetime] = Column(UTCDateTime(), nullable=False, index=True)
+
+
+class Feedback(Base):
+    """A thumbs up or down on an answer."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (
+        CheckConstraint("rating IN ('up', 'down')", name="rating_allowed"),
+    )
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = Column(
+        Integer, ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False
+    )
+    message_id: Mapped[Optional[str]] = Column(String(64))
+    rating: Mapped[str] = Column(String(8), nullable=False)
+    created_at: Mapped[datetime] = Column(UTCDateTime(), nullable=False)

@@ -1,0 +1,207 @@
+"""Reading and writing the log: plain functions over a caller's session.
+
+The caller owns the unit of work (see `database.session_scope`); these
+functions never commit. Writes are idempotent per (conversation, message id),
+so a retried or replayed turn is stored once.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Dict, List, Optional
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from clinic_log.models import AppointmentRequest, Conversation, Exchange, Feedback
+from clinic_log.records import AppointmentRecord, ExchangeRecord, FeedbackRecord
+
+# PostgreSQL text cannot hold NUL; it is the one character not kept verbatim.
+_NUL = "\x00"
+_NUL_REPLACEMENT = "\ufffd"
+
+
+def _storable(text: str) -> str:
+    """The text as given, except NUL, which no PostgreSQL text column accepts."""
+    return text.replace(_NUL, _NUL_REPLACEMENT) if _NUL in text else text
+
+
+def _storable_optional(text: Optional[str]) -> Optional[str]:
+    return None if text is None else _storable(text)
+
+
+def _find_conversation(session: Session, sender_id: str) -> Optional[Conversation]:
+    query = select(Conversation).where(Conversation.sender_id == sender_id)
+    conversation: Optional[Conversation] = session.execute(query).scalar_one_or_none()
+    return conversation
+
+
+def _is_logged(session: Session, model: Any, sender_id: str, message_id: str) -> bool:
+    """Whether `model` already holds this visitor's message."""
+    query = (
+        select(model.id)
+        .join(Conversation, Conversation.id == model.conversation_id)
+        .where(Conversation.sender_id == sender_id, model.message_id == message_id)
+    )
+    return session.execute(query).first() is not None
+
+
+def _touch_conversation(
+    session: Session, sender_id: str, channel: str, seen_at: datetime
+) -> Conversation:
+    """The visitor's conversation, created on first sight, its time span widened.
+
+    Records may arrive out of order, so the span only ever grows.
+    """
+    conversation = _find_conversation(session, sender_id)
+    if conversation is None:
+        conversation = Conversation(
+            sender_id=sender_id,
+            channel=channel,
+            started_at=seen_at,
+            last_seen_at=seen_at,
+        )
+        try:
+            with session.begin_nested():
+                session.add(conversation)
+        except IntegrityError:
+            # Another process created it between our look-up and our insert.
+            found = _find_conversation(session, sender_id)
+            if found is None:
+                raise
+            conversation = found
+        else:
+            return conversation
+    conversation.started_at = min(conversation.started_at, seen_at)
+    conversation.last_seen_at = max(conversation.last_seen_at, seen_at)
+    if not conversation.channel and channel:
+        conversation.channel = channel
+    return conversation
+
+
+def _save_once(
+    session: Session,
+    model: Any,
+    record: ExchangeRecord | AppointmentRecord,
+    seen_at: datetime,
+    build: Callable[[int], Any],
+) -> bool:
+    """Adds `build(conversation_id)` unless this message is already stored.
+
+    Returns False, having written nothing, for a message already stored; a
+    concurrent duplicate is caught by the unique constraint and rolled back
+    to a savepoint, so the caller's other work survives.
+    """
+    if _is_logged(session, model, record.sender_id, record.message_id):
+        return False
+    try:
+        with session.begin_nested():
+            conversation = _touch_conversation(
+                session, record.sender_id, record.channel, seen_at
+            )
+            session.add(build(conversation.id))
+    except IntegrityError:
+        if _is_logged(session, model, record.sender_id, record.message_id):
+            return False
+        raise
+    return True
+
+
+def save_exchange(session: Session, record: ExchangeRecord) -> bool:
+    """Stores one visitor message and its reply; False if it was stored before."""
+
+    def build(conversation_id: int) -> Exchange:
+        return Exchange(
+            conversation_id=conversation_id,
+            message_id=record.message_id,
+            time=record.time,
+            text=_storable(record.text),
+            intent=record.intent,
+            confidence=record.confidence,
+            entities=[dict(entity) for entity in record.entities],
+            answer_key=record.answer_key,
+            reply=_storable(record.reply),
+            is_fallback=record.is_fallback,
+            is_emergency=record.is_emergency,
+            is_out_of_scope=record.is_out_of_scope,
+        )
+
+    return _save_once(session, Exchange, record, record.time, build)
+
+
+def save_appointment(session: Session, record: AppointmentRecord) -> bool:
+    """Stores a callback request as `new`; False if it was stored before."""
+
+    def build(conversation_id: int) -> AppointmentRequest:
+        return AppointmentRequest(
+            conversation_id=conversation_id,
+            message_id=record.message_id,
+            name=_storable(record.name),
+            phone=_storable(record.phone),
+            best_time=_storable(record.best_time),
+            reason=_storable_optional(record.reason),
+            created_at=record.created_at,
+        )
+
+    return _save_once(session, AppointmentRequest, record, record.created_at, build)
+
+
+def save_feedback(session: Session, record: FeedbackRecord) -> None:
+    """Stores a thumbs up or down; every click counts, so no deduplication."""
+    conversation = _touch_conversation(
+        session, record.sender_id, record.channel, record.created_at
+    )
+    session.add(
+        Feedback(
+            conversation_id=conversation.id,
+            message_id=record.message_id,
+            rating=record.rating,
+            created_at=record.created_at,
+        )
+    )
+    session.flush()
+
+
+def exchanges(session: Session) -> List[Dict[str, Any]]:
+    """Every logged exchange, oldest first, as plain rows for export."""
+    query = (
+        select(Exchange, Conversation.sender_id)
+        .join(Conversation, Conversation.id == Exchange.conversation_id)
+        .order_by(Exchange.time, Exchange.id)
+    )
+    return [
+        {
+            "sender_id": sender_id,
+            "time": exchange.time.isoformat(),
+            "text": exchange.text,
+            "intent": exchange.intent,
+            "confidence": exchange.confidence,
+            "answer_key": exchange.answer_key,
+            "reply": exchange.reply,
+            "is_fallback": exchange.is_fallback,
+            "is_emergency": exchange.is_emergency,
+            "is_out_of_scope": exchange.is_out_of_scope,
+        }
+        for exchange, sender_id in session.execute(query)
+    ]
+
+
+def appointments(session: Session) -> List[Dict[str, Any]]:
+    """Every callback request, oldest first, as plain rows for export."""
+    query = (
+        select(AppointmentRequest, Conversation.sender_id)
+        .join(Conversation, Conversation.id == AppointmentRequest.conversation_id)
+        .order_by(AppointmentRequest.created_at, AppointmentRequest.id)
+    )
+    return [
+        {
+            "sender_id": sender_id,
+            "name": request.name,
+            "phone": request.phone,
+            "best_time": request.best_time,
+            "reason": request.reason,
+            "status": request.status,
+            "created": request.created_at.isoformat(),
+        }
+        for request, sender_id in session.execute(query)
+    ]

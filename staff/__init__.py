@@ -1,0 +1,1 @@
+"""Tools for clinic staff: read the conversation log and the callback requests."""

@@ -1,0 +1,75 @@
+"""End to end: a scripted REST conversation is logged exactly once per message.
+
+Runs the real Rasa server and action server against SQLite and PostgreSQL.
+"""
+
+import time
+from pathlib import Path
+from typing import Iterator, List
+
+import pytest
+
+from clinic_log.database import make_engine, make_session_factory, session_scope
+from clinic_log.repository import appointments, exchanges
+from tests.servers import AssistantServers, start_assistant
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = [
+    "hello there",
+    "what's the recovery like afterwards",
+    "do they use general anesthesia",
+    "how much will this set me back",
+    "I'd like to book an appointment please",
+    "yes",
+    "Jordan Lee",
+    "904 555 0177",
+    "late afternoon",
+    "skip",
+    "qwzxv blorp fnark",
+]
+WRITE_WAIT_S = 20
+
+
+@pytest.fixture
+def logging_assistant(database_url: str) -> Iterator[AssistantServers]:
+    """The assistant logging to a fresh database of each kind."""
+    servers = start_assistant(ROOT, database_url)
+    yield servers
+    servers.stop()
+
+
+def logged_rows(database_url: str, expected: int) -> tuple:
+    """Waits for the background writer, then reads exchanges and appointments."""
+    factory = make_session_factory(make_engine(database_url))
+    deadline = time.monotonic() + WRITE_WAIT_S
+    while True:
+        with session_scope(factory) as session:
+            rows, requests = exchanges(session), appointments(session)
+        if len(rows) >= expected or time.monotonic() > deadline:
+            return rows, requests
+        time.sleep(0.5)
+
+
+def test_scripted_conversation_is_logged_once_per_message(
+    logging_assistant: AssistantServers, database_url: str
+) -> None:
+    replies: List[str] = []
+    for message in SCRIPT:
+        answer = logging_assistant.say("scripted-visitor", message)
+        assert answer, f"no reply to {message!r}"
+        replies.append(
+            "\n".join(reply["text"] for reply in answer if reply.get("text"))
+        )
+
+    rows, requests = logged_rows(database_url, len(SCRIPT))
+    time.sleep(1)  # anything logged twice would arrive by now
+    rows, requests = logged_rows(database_url, len(SCRIPT))
+
+    assert [row["text"] for row in rows] == SCRIPT
+    assert [row["reply"] for row in rows] == replies
+    assert {row["sender_id"] for row in rows} == {"scripted-visitor"}
+    assert [(r["name"], r["phone"], r["best_time"], r["status"]) for r in requests] == [
+        ("Jordan Lee", "904 555 0177", "late afternoon", "new")
+    ]
+    assert "904.265.7755" in replies[4]
+    assert "904.265.7755" in replies[9]

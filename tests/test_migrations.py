@@ -1,0 +1,99 @@
+"""The Alembic migrations, up and down, on SQLite and PostgreSQL."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Column, Integer, MetaData, Table, inspect
+
+from clinic_log.database import make_engine
+from clinic_log.migrations import alembic_config, downgrade, upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+LOG_TABLES = {"conversations", "exchanges", "appointment_requests", "feedback"}
+
+
+def tables(url: str) -> set:
+    engine = make_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def current_revision(url: str):
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
+
+
+def test_there_is_one_head_with_one_initial_revision():
+    scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert len(scripts.get_heads()) == 1
+    assert [script.revision for script in scripts.walk_revisions()] == ["0001"]
+
+
+def test_upgrade_creates_the_log_tables_and_downgrade_removes_them(database_url):
+    upgrade(database_url)
+    assert tables(database_url) == LOG_TABLES | {"alembic_version"}
+    assert current_revision(database_url) == "0001"
+
+    downgrade(database_url)
+    assert tables(database_url) == {"alembic_version"}
+    assert current_revision(database_url) is None
+
+    upgrade(database_url)
+    assert tables(database_url) >= LOG_TABLES
+
+
+def test_upgrade_twice_is_harmless(database_url):
+    upgrade(database_url)
+    upgrade(database_url)
+    assert current_revision(database_url) == "0001"
+
+
+def test_migrations_match_the_models(database_url):
+    """Autogenerate finds nothing to do: models.py and the revisions agree."""
+    upgrade(database_url)
+    command.check(alembic_config(database_url))
+
+
+def test_rasa_events_table_is_left_alone(database_url):
+    engine = make_engine(database_url)
+    try:
+        Table("events", MetaData(), Column("id", Integer, primary_key=True)).create(
+            engine
+        )
+    finally:
+        engine.dispose()
+
+    upgrade(database_url)
+    command.check(alembic_config(database_url))  # would propose dropping it
+    downgrade(database_url)
+
+    assert "events" in tables(database_url)
+
+
+@pytest.mark.parametrize("directory", ["/", "repo"])
+def test_alembic_command_line_up_and_down(database_url, directory):
+    """`alembic upgrade head` and `alembic downgrade base` with DATABASE_URL."""
+    environment = {**os.environ, "DATABASE_URL": database_url}
+    base = [sys.executable, "-m", "alembic", "-c", str(ROOT / "alembic.ini")]
+    cwd = ROOT if directory == "repo" else Path(directory)
+
+    for step in (["upgrade", "head"], ["downgrade", "base"], ["upgrade", "head"]):
+        result = subprocess.run(
+            base + step, env=environment, cwd=cwd, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+
+    assert tables(database_url) >= LOG_TABLES
+    assert "Running upgrade  -> 0001" in result.stderr

@@ -1,0 +1,101 @@
+"""Rasa's event history goes to DATABASE_URL's database, beside the log tables."""
+
+import logging
+
+import pytest
+from alembic import command
+from rasa.core.tracker_store import create_tracker_store
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+from sqlalchemy import inspect
+from sqlalchemy.engine import make_url
+
+from clinic_log.database import make_engine
+from clinic_log.migrations import alembic_config
+from clinic_log.tracker_store import ClinicTrackerStore
+
+DOMAIN = Domain.from_dict({"intents": ["greet", "faq"]})
+ENDPOINT_TYPE = "clinic_log.tracker_store.ClinicTrackerStore"
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture
+def store(migrated_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", migrated_url)
+    created = ClinicTrackerStore(domain=DOMAIN)
+    yield created
+    created.engine.dispose()
+
+
+def a_tracker(sender_id="visitor-1"):
+    return DialogueStateTracker.from_events(
+        sender_id,
+        [
+            ActionExecuted("action_listen"),
+            UserUttered(
+                "how long does it take? <b>😣</b>",
+                intent={"name": "faq", "confidence": 0.91},
+                message_id="m1",
+            ),
+            BotUttered("About an hour."),
+        ],
+    )
+
+
+async def test_saves_and_retrieves_a_tracker(store):
+    await store.save(a_tracker())
+
+    retrieved = await store.retrieve("visitor-1")
+
+    assert retrieved is not None
+    user = [event for event in retrieved.events if isinstance(event, UserUttered)]
+    assert [(e.text, e.message_id, e.intent_name) for e in user] == [
+        ("how long does it take? <b>😣</b>", "m1", "faq")
+    ]
+    assert await store.retrieve("somebody-else") is None
+
+
+async def test_events_share_the_database_with_the_log(store, migrated_url):
+    await store.save(a_tracker())
+
+    engine = make_engine(migrated_url)
+    try:
+        names = set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    assert {"events", "conversations", "exchanges"} <= names
+    # Autogenerate still sees nothing to change: Rasa's table is not ours.
+    command.check(alembic_config(migrated_url))
+
+
+async def test_connects_with_every_part_of_the_url(store, migrated_url):
+    """Dialect, host, port, database, user and a password full of URL syntax."""
+    wanted, got = make_url(migrated_url), store.engine.url
+    parts = ("drivername", "host", "port", "database", "username", "password")
+    assert {part: getattr(got, part) for part in parts} == {
+        part: getattr(wanted, part) for part in parts
+    }
+
+
+async def test_rasa_loads_it_from_endpoints_and_ignores_other_urls(
+    migrated_url, monkeypatch, tmp_path, caplog
+):
+    """As `tracker_store: {type: ..., url: ...}` in endpoints.yml would."""
+    monkeypatch.setenv("DATABASE_URL", migrated_url)
+    elsewhere = tmp_path / "elsewhere.db"
+    endpoint = EndpointConfig(url=f"sqlite:///{elsewhere}", type=ENDPOINT_TYPE)
+
+    with caplog.at_level(logging.WARNING, logger="clinic_log"):
+        loaded = create_tracker_store(endpoint, DOMAIN)
+    try:
+        assert isinstance(loaded, ClinicTrackerStore)
+        await loaded.save(a_tracker("visitor-2"))
+        assert await loaded.retrieve("visitor-2") is not None
+    finally:
+        loaded.engine.dispose()
+
+    assert not elsewhere.exists()
+    assert "DATABASE_URL decides" in caplog.text

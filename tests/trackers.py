@@ -1,0 +1,54 @@
+"""Builds real rasa-sdk trackers shaped like the ones Rasa sends to actions."""
+
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Tracker
+
+
+def user_event(
+    text: str,
+    intent: str,
+    message_id: str,
+    confidence: float = 0.97,
+    timestamp: float = 1_790_000_000.0,
+) -> Dict[str, Any]:
+    """A UserUttered event as it appears in a tracker sent to the action server."""
+    parse_data = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "entities": [],
+        "intent_ranking": [{"name": intent, "confidence": confidence}],
+    }
+    return {
+        "event": "user",
+        "timestamp": timestamp,
+        "text": text,
+        "message_id": message_id,
+        "parse_data": parse_data,
+        "input_channel": "rest",
+    }
+
+
+def bot_event(text: str, utter_action: str) -> Dict[str, Any]:
+    """A BotUttered event carrying the response name, as Rasa records it."""
+    return {"event": "bot", "text": text, "metadata": {"utter_action": utter_action}}
+
+
+def tracker_with(
+    events: List[Dict[str, Any]],
+    slots: Optional[Dict[str, Any]] = None,
+    sender_id: str = "visitor-1",
+) -> Tracker:
+    """A tracker whose latest message is the last user event in `events`."""
+    user_events = [event for event in events if event["event"] == "user"]
+    latest = user_events[-1]["parse_data"] if user_events else {}
+    return Tracker(
+        sender_id=sender_id,
+        slots=slots or {},
+        latest_message=latest,
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
