@@ -12,11 +12,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
-from rasa_sdk.types import DomainDict
 
 from actions.exchange_log import LoggingAction, log_turn, turn_record
 from actions.phone import is_us_phone_number
-from actions.responses import response_text, slot_values
 from clinic_log.records import AppointmentRecord
 
 CALLBACK_SLOTS = ("callback_name", "callback_phone", "callback_time", "callback_reason")
@@ -32,6 +30,45 @@ def _cleaned(slot_value: Any) -> str:
     return " ".join(str(slot_value or "").split())
 
 
+def _accept_or_reask(
+    slot: str, value: Optional[str], dispatcher: CollectingDispatcher
+) -> Validated:
+    """Sets `slot` to `value`, or clears it and says why when `value` is None."""
+    if value is None:
+        dispatcher.utter_message(response=f"utter_invalid_{slot}")
+    return {slot: value}
+
+
+def checked_name(answer: Any) -> Optional[str]:
+    """Up to 100 characters containing at least one letter."""
+    name = _cleaned(answer)
+    if len(name) <= MAX_NAME_LENGTH and any(char.isalpha() for char in name):
+        return name
+    return None
+
+
+def checked_phone(answer: Any) -> Optional[str]:
+    """A valid US number, kept exactly as the visitor wrote it."""
+    phone = str(answer or "").strip()
+    return phone if is_us_phone_number(phone) else None
+
+
+def checked_time(answer: Any) -> Optional[str]:
+    """Any short answer with a letter or digit."""
+    best_time = _cleaned(answer)
+    if len(best_time) <= MAX_TIME_LENGTH and any(c.isalnum() for c in best_time):
+        return best_time
+    return None
+
+
+def checked_reason(answer: Any) -> Optional[str]:
+    """Optional: "skip" gives an empty reason; overly long notes are refused."""
+    reason = str(answer or "").strip()
+    if reason.lower().strip(".! ") in SKIP_WORDS:
+        return ""
+    return reason if len(reason) <= MAX_REASON_LENGTH else None
+
+
 class ValidateCallbackForm(FormValidationAction):
     """Checks each answer; a rejected answer gets a clear re-ask."""
 
@@ -40,62 +77,28 @@ class ValidateCallbackForm(FormValidationAction):
         return "validate_callback_form"
 
     def validate_callback_name(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
+        self, value: Any, dispatcher: CollectingDispatcher, *_: Any
     ) -> Validated:
-        """Accepts up to 100 characters containing at least one letter."""
-        name = _cleaned(slot_value)
-        if len(name) <= MAX_NAME_LENGTH and any(char.isalpha() for char in name):
-            return {"callback_name": name}
-        dispatcher.utter_message(response="utter_invalid_callback_name")
-        return {"callback_name": None}
+        """Validates the name (rasa-sdk finds these methods by slot name)."""
+        return _accept_or_reask("callback_name", checked_name(value), dispatcher)
 
     def validate_callback_phone(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
+        self, value: Any, dispatcher: CollectingDispatcher, *_: Any
     ) -> Validated:
-        """Accepts a valid US number, kept exactly as the visitor wrote it."""
-        phone = str(slot_value or "").strip()
-        if is_us_phone_number(phone):
-            return {"callback_phone": phone}
-        dispatcher.utter_message(response="utter_invalid_callback_phone")
-        return {"callback_phone": None}
+        """Validates the phone number."""
+        return _accept_or_reask("callback_phone", checked_phone(value), dispatcher)
 
     def validate_callback_time(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
+        self, value: Any, dispatcher: CollectingDispatcher, *_: Any
     ) -> Validated:
-        """Accepts any short answer that has a letter or digit."""
-        best_time = _cleaned(slot_value)
-        if len(best_time) <= MAX_TIME_LENGTH and any(c.isalnum() for c in best_time):
-            return {"callback_time": best_time}
-        dispatcher.utter_message(response="utter_invalid_callback_time")
-        return {"callback_time": None}
+        """Validates the best time to call."""
+        return _accept_or_reask("callback_time", checked_time(value), dispatcher)
 
     def validate_callback_reason(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
+        self, value: Any, dispatcher: CollectingDispatcher, *_: Any
     ) -> Validated:
-        """Optional: "skip" stores an empty reason; overly long notes are refused."""
-        reason = str(slot_value or "").strip()
-        if reason.lower().strip(".! ") in SKIP_WORDS:
-            return {"callback_reason": ""}
-        if len(reason) <= MAX_REASON_LENGTH:
-            return {"callback_reason": reason}
-        dispatcher.utter_message(response="utter_invalid_callback_reason")
-        return {"callback_reason": None}
+        """Validates the optional reason."""
+        return _accept_or_reask("callback_reason", checked_reason(value), dispatcher)
 
 
 class AskCallbackSlot(LoggingAction):
@@ -104,7 +107,7 @@ class AskCallbackSlot(LoggingAction):
     @property
     @abstractmethod
     def slot(self) -> str:
-        """The slot this action asks for."""
+        """The slot this action asks for; abstract, so the base is not registered."""
 
     def name(self) -> str:
         """Follows Rasa's naming, so the form finds the action by slot name."""
@@ -117,9 +120,7 @@ class AskCallbackSlot(LoggingAction):
         domain: Dict[str, Any],
     ) -> List[Dict[str, Any]]:
         """Sends the question, then logs it with the visitor's message."""
-        response = f"utter_ask_{self.slot}"
-        dispatcher.utter_message(response=response)
-        log_turn(self.writer, tracker, [response_text(domain, response)], response)
+        self.reply_and_log(dispatcher, tracker, domain, f"utter_ask_{self.slot}")
         return []
 
 
@@ -171,9 +172,7 @@ def _cleared_slots() -> List[Dict[str, Any]]:
 class ActionSubmitCallback(LoggingAction):
     """Stores the completed request as `new` and confirms it to the visitor."""
 
-    def name(self) -> str:
-        """Names the action as the domain does."""
-        return "action_submit_callback"
+    action_name = "action_submit_callback"
 
     async def run(
         self,
@@ -185,19 +184,14 @@ class ActionSubmitCallback(LoggingAction):
         record = appointment_record(tracker)
         if record is not None:
             self.writer.submit(record)
-        response = "utter_callback_confirmed"
-        dispatcher.utter_message(response=response)
-        confirmation = response_text(domain, response, slot_values(tracker.slots))
-        log_turn(self.writer, tracker, [confirmation], response)
+        self.reply_and_log(dispatcher, tracker, domain, "utter_callback_confirmed")
         return _cleared_slots()
 
 
 class ActionEndCallbackRequest(LoggingAction):
     """Ends an interrupted request: clears what was collected and logs the turn."""
 
-    def name(self) -> str:
-        """Names the action as the domain does."""
-        return "action_end_callback_request"
+    action_name = "action_end_callback_request"
 
     async def run(
         self,

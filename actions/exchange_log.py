@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional, Sequence
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.responses import response_text, slot_values
 from clinic_log.records import ExchangeRecord
 from clinic_log.writer import LogWriter, default_writer
 
@@ -91,15 +92,42 @@ class LoggingAction(Action, ABC):
     """Base for actions that log the turn; the writer can be swapped in tests.
 
     Abstract, so that the action server does not register the base itself.
+    Subclasses set `action_name` as the domain names them.
     """
+
+    action_name: str
 
     def __init__(self, writer: Optional[LogWriter] = None) -> None:
         """Keeps the writer to use, or uses the process-wide one."""
         self._writer = writer
 
-    @abstractmethod
     def name(self) -> str:
         """Names the action as the domain does."""
+        return self.action_name
+
+    @abstractmethod
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[str, Any],
+    ) -> List[Dict[str, Any]]:
+        """Replies (or not), logs the turn, and returns the events to apply."""
+
+    def reply_and_log(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[str, Any],
+        response: str,
+        buttons: Sequence[Dict[str, str]] = (),
+    ) -> None:
+        """Sends a domain response and logs the turn with it as the last reply."""
+        dispatcher.utter_message(response=response, buttons=list(buttons))
+        text = response_text(domain, response, slot_values(tracker.slots))
+        if buttons:
+            text += " [" + " | ".join(button["title"] for button in buttons) + "]"
+        log_turn(self.writer, tracker, [text], response)
 
     @property
     def writer(self) -> LogWriter:
@@ -112,9 +140,7 @@ class LoggingAction(Action, ABC):
 class ActionLogExchange(LoggingAction):
     """Logs the visitor's message and the replies just sent; says nothing."""
 
-    def name(self) -> str:
-        """Names the action as the domain does."""
-        return "action_log_exchange"
+    action_name = "action_log_exchange"
 
     async def run(
         self,

@@ -34,15 +34,8 @@ def forced_intent(text: str) -> Optional[str]:
     return None
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
-)
-class MarkupStripper(GraphComponent):
-    """Removes HTML from visitor text before spaCy sees it.
-
-    Placed first in the pipeline. Only the text the classifiers read changes;
-    the tracker keeps what the visitor really sent.
-    """
+class StatelessComponent(GraphComponent):
+    """A pipeline component with no state, no config and nothing to train."""
 
     @classmethod
     def create(
@@ -51,9 +44,20 @@ class MarkupStripper(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> MarkupStripper:
-        """Creates the component; it has no state and nothing to train."""
+    ) -> GraphComponent:
+        """Creates the component."""
         return cls()
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
+)
+class MarkupStripper(StatelessComponent):
+    """Removes HTML from visitor text before spaCy sees it.
+
+    Placed first in the pipeline. Only the text the classifiers read changes;
+    the tracker keeps what the visitor really sent.
+    """
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Cleans training examples the same way as live messages."""
@@ -72,23 +76,12 @@ class MarkupStripper(GraphComponent):
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
-class SafetyOverride(GraphComponent):
+class SafetyOverride(StatelessComponent):
     """Overrides the classifiers for red-flag and wordless messages.
 
     Placed last in the pipeline, after the FallbackClassifier, so that an
     emergency is answered as one even when the classifiers were unsure.
     """
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SafetyOverride:
-        """Creates the component; it has no state and nothing to train."""
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Sets the imposed intent, with full confidence, on each message."""
