@@ -12,6 +12,8 @@ MODEL_NAME := kyphoplasty-$(shell cat $(TRAINING_INPUTS) requirements.txt | sha2
 export MODEL := models/$(MODEL_NAME).tar.gz
 NLU_MIN_ACCURACY := 0.95
 RESULTS := results
+# `make run` serves the visitor page (web/) here, on 127.0.0.1 only.
+export WEB_PORT ?= 8000
 
 # Rasa runs offline here and imports our component package from the repo root.
 export PYTHONPATH := $(CURDIR)
@@ -19,12 +21,12 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test setup system-packages train lint format validate test-stories test-nlu pytest lock clean
+.PHONY: run test setup system-packages browser-packages train lint format validate test-stories test-nlu pytest test-browser lock clean
 
 run: $(INSTALLED) $(MODEL)
 	scripts/run.sh
 
-test: system-packages lint validate $(MODEL) test-stories test-nlu pytest
+test: system-packages lint validate $(MODEL) test-stories test-nlu pytest test-browser
 	@echo "All checks passed."
 
 setup: $(INSTALLED)
@@ -32,6 +34,10 @@ setup: $(INSTALLED)
 # The storage tests run against a real PostgreSQL server, from Debian's package.
 system-packages:
 	scripts/ensure_postgresql.sh
+
+# The browser tests drive Debian's Chromium and inject axe-core (npm ci).
+browser-packages:
+	scripts/ensure_chromium.sh
 
 $(INSTALLED): requirements.txt .python-version
 	scripts/setup_venv.sh
@@ -64,7 +70,11 @@ test-nlu: $(MODEL)
 	$(BIN)/python scripts/check_nlu_results.py $(RESULTS)/nlu --min-accuracy $(NLU_MIN_ACCURACY)
 
 pytest: $(MODEL) system-packages
-	$(BIN)/pytest
+	$(BIN)/pytest --ignore=tests/browser
+
+# The widget in web/ against the real assistant; screenshots in results/screenshots.
+test-browser: $(MODEL) browser-packages
+	$(BIN)/pytest tests/browser
 
 # Re-resolves requirements.in into the hashed lock file, with pip-tools kept in
 # a venv of its own so it never touches the project's resolve.

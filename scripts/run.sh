@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Starts everything a visitor needs: the action server and the Rasa server with
-# the REST channel. Runs in the foreground; Ctrl-C (or SIGTERM) stops all of it.
+# Starts everything a visitor needs: the action server, the Rasa server with
+# the REST channel, and the visitor page with the chat widget (web/, served by
+# Python's http.server on 127.0.0.1 only). Runs in the foreground; Ctrl-C (or
+# SIGTERM) stops all of it.
 # Needs no terminal, so it also works when started in the background.
 set -euo pipefail
 
@@ -8,7 +10,10 @@ bin="${VENV:-.venv}/bin"
 rasa_port="${RASA_PORT:-5005}"
 action_port=5055  # endpoints.yml points Rasa here
 model="${MODEL:?MODEL must name the trained model; use make run}"
-cors_origin="${CORS_ORIGIN:-http://localhost:${rasa_port}}"
+web_port="${WEB_PORT:-8000}"
+# Browsers may call the webhook only from the page's origin, which they name
+# after what the visitor typed: localhost or 127.0.0.1.
+read -r -a cors_origins <<< "${CORS_ORIGIN:-http://localhost:${web_port} http://127.0.0.1:${web_port}}"
 
 pids=()
 stop_all() {
@@ -21,8 +26,11 @@ trap stop_all INT TERM EXIT
 
 "$bin/rasa" run actions --port "$action_port" --actions actions &
 pids+=($!)
-"$bin/rasa" run --model "$model" --port "$rasa_port" --credentials credentials.yml \
-    --endpoints endpoints.yml --cors "$cors_origin" &
+"$bin/rasa" run --model "$model" --interface "${RASA_INTERFACE:-127.0.0.1}" \
+    --port "$rasa_port" --credentials credentials.yml \
+    --endpoints endpoints.yml --cors "${cors_origins[@]}" &
+pids+=($!)
+"$bin/python" -m http.server "$web_port" --bind 127.0.0.1 --directory web > /dev/null 2>&1 &
 pids+=($!)
 
 for _ in $(seq 1 120); do
@@ -30,6 +38,7 @@ for _ in $(seq 1 120); do
         cat << MESSAGE
 
 The assistant is ready.
+  Visitors chat at:  http://localhost:${web_port}
   Talk to it:  curl -s localhost:${rasa_port}/webhooks/rest/webhook -d '{"sender":"me","message":"how long does kyphoplasty take"}'
   or, in another terminal:  ${bin}/rasa shell
   Stop it:     Ctrl-C

@@ -91,10 +91,14 @@ class AssistantServers:
             self.workdir.cleanup()
 
 
-def start_assistant(root: Path, database_url: str) -> AssistantServers:
+def start_assistant(
+    root: Path, database_url: str, cors_origin: Optional[str] = None
+) -> AssistantServers:
     """Starts the action server and the Rasa server on free ports.
 
     Both log to `database_url`, as `make run` does with DATABASE_URL.
+    `cors_origin`, if given, is the web origin allowed to call the webhook
+    from a browser (Rasa's --cors), as `make run` does for the web page.
     """
     rasa = str(Path(sys.executable).parent / "rasa")
     rasa_port, action_port = free_port(), free_port()
@@ -106,14 +110,16 @@ def start_assistant(root: Path, database_url: str) -> AssistantServers:
         encoding="utf-8",
     )
     environment = {**os.environ, "PYTHONPATH": str(root), "DATABASE_URL": database_url}
+    cors = ["--cors", cors_origin] if cors_origin else []
     log = open(Path(workdir.name) / "servers.log", "wb")  # noqa: SIM115
     servers = AssistantServers(f"http://127.0.0.1:{rasa_port}", workdir=workdir)
     for command in (
         [rasa, "run", "actions", "--port", str(action_port), "--actions", "actions"],
         [
             rasa, "run", "--model", str(trained_model(root)),
-            "--port", str(rasa_port), "--endpoints", str(endpoints),
-            "--credentials", str(root / "credentials.yml"),
+            "--interface", "127.0.0.1", "--port", str(rasa_port),
+            "--endpoints", str(endpoints),
+            "--credentials", str(root / "credentials.yml"), *cors,
         ],
     ):  # fmt: skip
         servers.processes.append(

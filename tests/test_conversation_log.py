@@ -72,4 +72,4 @@ def test_scripted_conversation_is_logged_once_per_message(
         ("Jordan Lee", "904 555 0177", "late afternoon", "new")
     ]
     assert "904.265.7755" in replies[4]
-    assert "904.265.7755" in replies[9]
+    assert "callback request has been passed to the clinic" in replies[9]
