@@ -22,7 +22,9 @@ stop_all() {
     kill "${pids[@]}" 2> /dev/null || true
     wait "${pids[@]}" 2> /dev/null || true
 }
-trap stop_all INT TERM EXIT
+# Asked to stop (Ctrl-C, SIGTERM): a clean exit. A server dying: its exit code.
+trap 'stop_all; exit 0' INT TERM
+trap stop_all EXIT
 
 "$bin/rasa" run actions --port "$action_port" --actions actions &
 pids+=($!)
@@ -40,7 +42,7 @@ for _ in $(seq 1 120); do
 The assistant is ready.
   Visitors chat at:  http://localhost:${web_port}
   Talk to it:  curl -s localhost:${rasa_port}/webhooks/rest/webhook -d '{"sender":"me","message":"how long does kyphoplasty take"}'
-  or, in another terminal:  ${bin}/rasa shell
+  or, in another terminal:  PYTHONPATH=. ${bin}/rasa shell --model models --port 5006
   Stop it:     Ctrl-C
 
 MESSAGE
