@@ -13,7 +13,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions.exchange_log import LoggingAction, log_turn, turn_record
+from actions.exchange_log import (
+    LoggingAction,
+    latest_user_event,
+    log_turn,
+    message_id_of,
+)
 from actions.phone import is_us_phone_number
 from clinic_log.records import AppointmentRecord
 
@@ -150,13 +155,13 @@ class ActionAskCallbackReason(AskCallbackSlot):
 
 def appointment_record(tracker: Tracker) -> Optional[AppointmentRecord]:
     """The callback request as collected, tied to the visitor's last message."""
-    turn = turn_record(tracker)
-    if turn is None:
+    user_event = latest_user_event(tracker)
+    if user_event is None:
         return None
     return AppointmentRecord(
         sender_id=tracker.sender_id,
-        channel=turn.channel,
-        message_id=turn.message_id,
+        channel=tracker.get_latest_input_channel() or "",
+        message_id=message_id_of(user_event),
         name=str(tracker.get_slot("callback_name")),
         phone=str(tracker.get_slot("callback_phone")),
         best_time=str(tracker.get_slot("callback_time")),

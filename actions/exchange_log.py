@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Optional, Sequence
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.responses import response_text, slot_values
+from actions.responses import response_text
 from clinic_log.records import ExchangeRecord
 from clinic_log.writer import LogWriter, default_writer
 
@@ -27,6 +27,22 @@ def _last_user_event_index(events: Sequence[Dict[str, Any]]) -> Optional[int]:
         if events[index].get("event") == "user":
             return index
     return None
+
+
+def latest_user_event(tracker: Tracker) -> Optional[Dict[str, Any]]:
+    """The visitor's last message event, or None before any message."""
+    index = _last_user_event_index(tracker.events)
+    return None if index is None else tracker.events[index]
+
+
+def message_id_of(user_event: Dict[str, Any]) -> str:
+    """The id the log keys a message by (its timestamp if Rasa gave no id)."""
+    return str(user_event.get("message_id") or f"t{user_event.get('timestamp')}")
+
+
+def message_time(user_event: Dict[str, Any]) -> datetime:
+    """When the visitor sent the message, in UTC."""
+    return datetime.fromtimestamp(float(user_event.get("timestamp") or 0), timezone.utc)
 
 
 def turn_record(
@@ -58,12 +74,8 @@ def turn_record(
     return ExchangeRecord(
         sender_id=tracker.sender_id,
         channel=tracker.get_latest_input_channel() or "",
-        message_id=str(
-            user_event.get("message_id") or f"t{user_event.get('timestamp')}"
-        ),
-        time=datetime.fromtimestamp(
-            float(user_event.get("timestamp") or 0), timezone.utc
-        ),
+        message_id=message_id_of(user_event),
+        time=message_time(user_event),
         text=str(user_event.get("text") or ""),
         intent=intent_name,
         confidence=intent.get("confidence"),
@@ -124,7 +136,7 @@ class LoggingAction(Action, ABC):
     ) -> None:
         """Sends a domain response and logs the turn with it as the last reply."""
         dispatcher.utter_message(response=response, buttons=list(buttons))
-        text = response_text(domain, response, slot_values(tracker.slots))
+        text = response_text(domain, response, tracker.slots)
         if buttons:
             text += " [" + " | ".join(button["title"] for button in buttons) + "]"
         log_turn(self.writer, tracker, [text], response)

@@ -20,7 +20,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActionReverted, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.exchange_log import LoggingAction
+from actions.exchange_log import (
+    LoggingAction,
+    latest_user_event,
+    message_id_of,
+    message_time,
+)
 from clinic_log.records import RATINGS, FeedbackRecord
 
 RATING_ENTITY = "rating"
@@ -36,33 +41,19 @@ def rating_of(tracker: Tracker) -> Optional[str]:
     return None
 
 
-def _latest_user_event(tracker: Tracker) -> Dict[str, Any]:
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return dict(event)
-    return {}
-
-
 def feedback_record(tracker: Tracker, rating: str) -> FeedbackRecord:
     """The log record of the feedback message that is being handled.
 
     Its message id and time are those of the feedback message itself, named
     as the exchange log names messages.
     """
-    event = _latest_user_event(tracker)
-    timestamp = event.get("timestamp")
-    created_at = (
-        datetime.fromtimestamp(float(timestamp), timezone.utc)
-        if timestamp
-        else datetime.now(timezone.utc)
-    )
-    message_id = event.get("message_id") or (f"t{timestamp}" if timestamp else None)
+    event = latest_user_event(tracker)
     return FeedbackRecord(
         sender_id=tracker.sender_id,
         channel=tracker.get_latest_input_channel() or "",
-        message_id=str(message_id) if message_id else None,
+        message_id=message_id_of(event) if event else None,
         rating=rating,
-        created_at=created_at,
+        created_at=message_time(event) if event else datetime.now(timezone.utc),
     )
 
 

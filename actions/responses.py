@@ -1,12 +1,12 @@
 """Reads reply texts from the domain, so a logged reply is what the visitor saw."""
 
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Mapping, Optional
 
 
 def response_text(
     domain: Mapping[str, Any], name: str, slots: Optional[Mapping[str, Any]] = None
 ) -> str:
-    """Returns the first variant of a domain response, with slot values filled in.
+    """Returns the first variant of a domain response, with set slots filled in.
 
     Falls back to the response name when the domain does not carry the text, so
     the log always says which reply was given.
@@ -14,10 +14,6 @@ def response_text(
     variants = domain.get("responses", {}).get(name) or [{}]
     text = str(variants[0].get("text") or name)
     for slot, value in (slots or {}).items():
-        text = text.replace(f"{{{slot}}}", str(value))
+        if value is not None:
+            text = text.replace(f"{{{slot}}}", str(value))
     return text
-
-
-def slot_values(tracker_slots: Dict[str, Any]) -> Dict[str, Any]:
-    """The slots that are set, for filling response templates."""
-    return {name: value for name, value in tracker_slots.items() if value is not None}

@@ -11,7 +11,6 @@ Register with `pytest_plugins = ["tests.databases"]` in tests/conftest.py, or
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -27,6 +26,7 @@ from sqlalchemy.engine import Engine
 
 from clinic_log.database import SessionFactory, make_engine, make_session_factory
 from clinic_log.migrations import upgrade
+from tests.servers import free_port
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PG_USER = "postgres"
@@ -91,12 +91,6 @@ class PostgresCluster:
             connection.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _as_postgres(*command: str) -> subprocess.CompletedProcess:
     """Runs a PostgreSQL tool as the `postgres` user (initdb refuses root)."""
     prefix = ["runuser", "-u", PG_USER, "--"] if os.geteuid() == 0 else []
@@ -125,7 +119,7 @@ def _start_cluster() -> PostgresCluster:
             f"PostgreSQL 15 not found in {PG_BIN}: {INSTALL_HINT}", pytrace=False
         )
     root = Path(tempfile.mkdtemp(prefix="clinic-pg-"))
-    cluster = PostgresCluster(root=root, port=_free_port())
+    cluster = PostgresCluster(root=root, port=free_port())
     password_file = root / "password"
     password_file.write_text(PG_PASSWORD + "\n", encoding="utf-8")
     if os.geteuid() == 0:

@@ -15,28 +15,13 @@ from actions.topics import TOPIC_QUESTIONS
 from clinic_log.database import SessionFactory, session_scope
 from clinic_log.repository import exchanges
 from clinic_log.writer import LogWriter
+from tests.trackers import tracker_with, user_event
 
 
-def tracker_with(latest_message: Dict[str, Any]) -> Tracker:
-    """A tracker whose last visitor message carries the given parse data."""
-    user_event = {
-        "event": "user",
-        "timestamp": 1_790_000_000.0,
-        "text": latest_message["text"],
-        "message_id": "m1",
-        "parse_data": latest_message,
-        "input_channel": "rest",
-    }
-    return Tracker(
-        sender_id="visitor",
-        slots={},
-        latest_message=latest_message,
-        events=[user_event],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
+def tracker_parsed_as(parse_data: Dict[str, Any]) -> Tracker:
+    """A tracker whose only visitor message carries the given parse data."""
+    event = user_event(parse_data["text"], parse_data["intent"]["name"], "m1")
+    return tracker_with([{**event, "parse_data": parse_data}])
 
 
 @pytest.mark.asyncio
@@ -44,7 +29,7 @@ async def test_offers_the_two_likeliest_topics_and_something_else(
     domain: Dict[str, Any], log_writer: LogWriter, session_factory: SessionFactory
 ) -> None:
     dispatcher = CollectingDispatcher()
-    tracker = tracker_with(
+    tracker = tracker_parsed_as(
         {
             "text": "hmm the thing with the hours",
             "intent": {"name": "nlu_fallback", "confidence": 0.55},
@@ -96,7 +81,7 @@ async def test_falls_back_to_the_general_reply_with_nothing_to_suggest(
     domain: Dict[str, Any], log_writer: LogWriter
 ) -> None:
     dispatcher = CollectingDispatcher()
-    tracker = tracker_with(
+    tracker = tracker_parsed_as(
         {
             "text": "zzz",
             "intent": {"name": "nlu_fallback", "confidence": 0.6},
@@ -114,7 +99,7 @@ async def test_default_reply_answers_and_logs(
     domain: Dict[str, Any], log_writer: LogWriter, session_factory: SessionFactory
 ) -> None:
     dispatcher = CollectingDispatcher()
-    tracker = tracker_with(
+    tracker = tracker_parsed_as(
         {"text": "yes", "intent": {"name": "affirm", "confidence": 0.99}}
     )
 

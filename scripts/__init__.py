@@ -1,1 +1,0 @@
-"""Helper scripts run by the Makefile."""
