@@ -1,7 +1,8 @@
 """The log's tables, as the ORM sees them.
 
-Four tables of our own; Rasa's tracker store keeps its `events` table in the
-same database, so no name here may collide with it. The schema itself is
+Seven tables of our own (four for the log, three for staff); Rasa's tracker
+store keeps its `events` table in the same database, so no name here may
+collide with it. The schema itself is
 created by the Alembic migrations, which must match these classes.
 """
 
@@ -21,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, declarative_base
 from sqlalchemy.types import TypeDecorator
@@ -98,6 +100,10 @@ class Exchange(Base):
     message_id: Mapped[str] = Column(String(64), nullable=False)
     time: Mapped[datetime] = Column(UTCDateTime(), nullable=False, index=True)
     text: Mapped[str] = Column(Text, nullable=False)
+    # Set when the visitor's text was cut at the input length limit.
+    text_truncated: Mapped[bool] = Column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
     intent: Mapped[Optional[str]] = Column(String(255))
     confidence: Mapped[Optional[float]] = Column(Float)
     entities: Mapped[Any] = Column(JSON, nullable=False, default=list)
@@ -148,3 +154,48 @@ class Feedback(Base):
     message_id: Mapped[Optional[str]] = Column(String(64))
     rating: Mapped[str] = Column(String(8), nullable=False)
     created_at: Mapped[datetime] = Column(UTCDateTime(), nullable=False)
+
+
+class StaffUser(Base):
+    """A dashboard account; only a password hash is ever stored."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    username: Mapped[str] = Column(String(64), nullable=False, unique=True, index=True)
+    password_hash: Mapped[str] = Column(Text, nullable=False)
+    created_at: Mapped[datetime] = Column(UTCDateTime(), nullable=False)
+
+
+class AuditEvent(Base):
+    """Who viewed or changed what, and when: health data access is accountable.
+
+    `actor` is a dashboard username or `cli:<os user>`; `address` the client
+    address for web requests. Failed sign-ins are kept here too and drive the
+    sign-in throttle.
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    time: Mapped[datetime] = Column(UTCDateTime(), nullable=False, index=True)
+    actor: Mapped[str] = Column(String(255), nullable=False)
+    address: Mapped[Optional[str]] = Column(String(64))
+    action: Mapped[str] = Column(String(64), nullable=False, index=True)
+    target: Mapped[str] = Column(String(255), nullable=False, default="")
+    detail: Mapped[str] = Column(Text, nullable=False, default="")
+
+
+class InboxReview(Base):
+    """An inbox question marked reviewed, keyed by a hash of its normalised text.
+
+    A hash, not the text, so that purging old conversations leaves no visitor
+    words behind here, and near-identical future questions stay reviewed.
+    """
+
+    __tablename__ = "inbox_reviews"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    text_key: Mapped[str] = Column(String(64), nullable=False, unique=True, index=True)
+    reviewed_by: Mapped[str] = Column(String(255), nullable=False)
+    reviewed_at: Mapped[datetime] = Column(UTCDateTime(), nullable=False)

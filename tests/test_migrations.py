@@ -15,7 +15,15 @@ from clinic_log.database import make_engine
 from clinic_log.migrations import alembic_config, downgrade, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
-LOG_TABLES = {"conversations", "exchanges", "appointment_requests", "feedback"}
+LOG_TABLES = {
+    "conversations",
+    "exchanges",
+    "appointment_requests",
+    "feedback",
+    "staff_users",
+    "audit_events",
+    "inbox_reviews",
+}
 
 
 def tables(url: str) -> set:
@@ -38,13 +46,13 @@ def current_revision(url: str):
 def test_there_is_one_head_with_one_initial_revision():
     scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
     assert len(scripts.get_heads()) == 1
-    assert [script.revision for script in scripts.walk_revisions()] == ["0001"]
+    assert [script.revision for script in scripts.walk_revisions()] == ["0002", "0001"]
 
 
 def test_upgrade_creates_the_log_tables_and_downgrade_removes_them(database_url):
     upgrade(database_url)
     assert tables(database_url) == LOG_TABLES | {"alembic_version"}
-    assert current_revision(database_url) == "0001"
+    assert current_revision(database_url) == "0002"
 
     downgrade(database_url)
     assert tables(database_url) == {"alembic_version"}
@@ -57,7 +65,7 @@ def test_upgrade_creates_the_log_tables_and_downgrade_removes_them(database_url)
 def test_upgrade_twice_is_harmless(database_url):
     upgrade(database_url)
     upgrade(database_url)
-    assert current_revision(database_url) == "0001"
+    assert current_revision(database_url) == "0002"
 
 
 def test_migrations_match_the_models(database_url):
