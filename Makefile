@@ -52,7 +52,7 @@ $(MODEL): | $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy actions clinic_nlu clinic_log staff scripts
+	$(BIN)/mypy actions clinic_channel clinic_nlu clinic_log staff scripts
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .

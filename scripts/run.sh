@@ -26,7 +26,8 @@ stop_all() {
 trap 'stop_all; exit 0' INT TERM
 trap stop_all EXIT
 
-"$bin/rasa" run actions --port "$action_port" --actions actions &
+# rasa-sdk's CLI has no --interface: SANIC_HOST keeps the action server on loopback.
+SANIC_HOST=127.0.0.1 "$bin/rasa" run actions --port "$action_port" --actions actions &
 pids+=($!)
 "$bin/rasa" run --model "$model" --interface "${RASA_INTERFACE:-127.0.0.1}" \
     --port "$rasa_port" --credentials credentials.yml \

@@ -50,12 +50,58 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float) -> None
 
 
 @dataclass
+class ActionServer:
+    """How to (re)start the action server, so fault tests can kill and revive it."""
+
+    command: List[str]
+    port: int
+    environment: Dict[str, str]
+    cwd: Path
+    log: Any
+
+    @property
+    def health_url(self) -> str:
+        """The action server's health check."""
+        return f"http://127.0.0.1:{self.port}/health"
+
+    def spawn(self) -> subprocess.Popen:
+        """Starts it on its port, bound to loopback, without waiting."""
+        return subprocess.Popen(
+            self.command,
+            cwd=self.cwd,
+            env=self.environment,
+            stdout=self.log,
+            stderr=self.log,
+        )
+
+    def start(self) -> subprocess.Popen:
+        """Starts it and waits until it answers."""
+        process = self.spawn()
+        wait_until_up(self.health_url, process, STARTUP_TIMEOUT_S)
+        return process
+
+
+@dataclass
 class AssistantServers:
-    """The running servers and a small REST client for them."""
+    """The running servers and a small REST client for them.
+
+    `processes` holds the action server first, then the Rasa server.
+    """
 
     rasa_url: str
     processes: List[subprocess.Popen] = field(default_factory=list)
     workdir: Optional[tempfile.TemporaryDirectory] = None
+    action_server: Optional[ActionServer] = None
+
+    def kill_action_server(self) -> None:
+        """Kills the action server at once (SIGKILL), as a crash would."""
+        self.processes[0].kill()
+        self.processes[0].wait(timeout=20)
+
+    def restart_action_server(self) -> None:
+        """Starts the action server again after `kill_action_server`."""
+        assert self.action_server is not None
+        self.processes[0] = self.action_server.start()
 
     def post(self, body: bytes, timeout_s: float = 30) -> "tuple[int, Any]":
         """POSTs raw bytes to the REST webhook; returns the status and the body."""
@@ -92,13 +138,18 @@ class AssistantServers:
 
 
 def start_assistant(
-    root: Path, database_url: str, cors_origin: Optional[str] = None
+    root: Path,
+    database_url: str,
+    cors_origin: Optional[str] = None,
+    credentials: Optional[Path] = None,
 ) -> AssistantServers:
     """Starts the action server and the Rasa server on free ports.
 
     Both log to `database_url`, as `make run` does with DATABASE_URL.
     `cors_origin`, if given, is the web origin allowed to call the webhook
     from a browser (Rasa's --cors), as `make run` does for the web page.
+    `credentials` replaces credentials.yml (e.g. other rate limits). The
+    action server listens on loopback only, as in scripts/run.sh.
     """
     rasa = str(Path(sys.executable).parent / "rasa")
     rasa_port, action_port = free_port(), free_port()
@@ -112,26 +163,33 @@ def start_assistant(
     environment = {**os.environ, "PYTHONPATH": str(root), "DATABASE_URL": database_url}
     cors = ["--cors", cors_origin] if cors_origin else []
     log = open(Path(workdir.name) / "servers.log", "wb")  # noqa: SIM115
-    servers = AssistantServers(f"http://127.0.0.1:{rasa_port}", workdir=workdir)
-    for command in (
-        [rasa, "run", "actions", "--port", str(action_port), "--actions", "actions"],
-        [
-            rasa, "run", "--model", str(trained_model(root)),
-            "--interface", "127.0.0.1", "--port", str(rasa_port),
-            "--endpoints", str(endpoints),
-            "--credentials", str(root / "credentials.yml"), *cors,
+    action_server = ActionServer(
+        command=[
+            rasa, "run", "actions", "--port", str(action_port), "--actions", "actions"
         ],
-    ):  # fmt: skip
-        servers.processes.append(
-            subprocess.Popen(command, cwd=root, env=environment, stdout=log, stderr=log)
-        )
+        port=action_port,
+        environment={**environment, "SANIC_HOST": "127.0.0.1"},
+        cwd=root,
+        log=log,
+    )  # fmt: skip
+    servers = AssistantServers(
+        f"http://127.0.0.1:{rasa_port}", workdir=workdir, action_server=action_server
+    )
     try:
-        wait_until_up(
-            f"http://127.0.0.1:{action_port}/health",
-            servers.processes[0],
-            STARTUP_TIMEOUT_S,
-        )
-        wait_until_up(f"{servers.rasa_url}/", servers.processes[1], STARTUP_TIMEOUT_S)
+        servers.processes.append(action_server.spawn())
+        rasa_server = subprocess.Popen(
+            [
+                rasa, "run", "--model", str(trained_model(root)),
+                "--interface", "127.0.0.1", "--port", str(rasa_port),
+                "--endpoints", str(endpoints),
+                "--credentials", str(credentials or root / "credentials.yml"),
+                *cors,
+            ],
+            cwd=root, env=environment, stdout=log, stderr=log,
+        )  # fmt: skip
+        servers.processes.append(rasa_server)
+        wait_until_up(action_server.health_url, servers.processes[0], STARTUP_TIMEOUT_S)
+        wait_until_up(f"{servers.rasa_url}/", rasa_server, STARTUP_TIMEOUT_S)
     except Exception:
         servers.stop()
         raise

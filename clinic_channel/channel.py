@@ -1,0 +1,143 @@
+"""The guarded REST channel: same URL and replies as Rasa's, safe to expose."""
+
+import asyncio
+import logging
+from typing import Any, Awaitable, Callable, Dict, List, Optional
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from clinic_channel import failures
+from clinic_channel.rate_limit import RateLimiter
+from clinic_channel.settings import ChannelSettings
+from clinic_channel.timeouts import limit_action_calls
+from clinic_channel.validation import Refusal, VisitorMessage, parse_body
+
+logger = logging.getLogger(__name__)
+
+CLINIC_PHONE = "904.265.7755"
+FALLBACK_TEXT = (
+    "Sorry, part of this assistant is not working right now. To be sure you get "
+    f"what you need, please call the clinic at {CLINIC_PHONE}."
+)
+RATE_LIMITED_TEXT = (
+    "You are sending messages faster than I can answer them. Please wait a "
+    f"moment and try again, or call the clinic at {CLINIC_PHONE}."
+)
+# Set on the visitor's message event, so the log can mark a cut text.
+TRUNCATED_KEY = "text_truncated"
+
+Handler = Callable[[UserMessage], Awaitable[Any]]
+
+
+class ClinicRestInput(RestInput):
+    """Rasa's REST channel with validation, rate limits and a phone-number fallback.
+
+    Named "rest" like Rasa's, so the webhook stays /webhooks/rest/webhook and
+    trackers keep saying which channel a message came from.
+    """
+
+    @classmethod
+    def name(cls) -> str:
+        """The URL segment and the channel name in trackers."""
+        return "rest"
+
+    @classmethod
+    def from_credentials(
+        cls, credentials: Optional[Dict[str, Any]]
+    ) -> "ClinicRestInput":
+        """Builds the channel from its credentials.yml section."""
+        return cls(ChannelSettings.from_credentials(credentials))
+
+    def __init__(self, settings: Optional[ChannelSettings] = None) -> None:
+        """Keeps the limits and caps the action server's timeout."""
+        self.settings = settings or ChannelSettings()
+        self._per_sender = RateLimiter(self.settings.per_sender_per_minute)
+        self._per_address = RateLimiter(self.settings.per_address_per_minute)
+        limit_action_calls(self.settings.action_timeout_s)
+
+    def blueprint(self, on_new_message: Handler) -> Blueprint:
+        """The health check and the guarded webhook."""
+        failures.install()
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.route("/", methods=["GET"])  # type: ignore[untyped-decorator]
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])  # type: ignore[untyped-decorator]
+        async def receive(request: Request) -> HTTPResponse:
+            return await self._receive(request, on_new_message)
+
+        return webhook
+
+    async def _receive(self, request: Request, on_new_message: Handler) -> HTTPResponse:
+        if request.args.get("stream"):
+            return _refuse(Refusal(400, "streaming replies are not offered"))
+        parsed = parse_body(request.body)
+        if isinstance(parsed, Refusal):
+            return _refuse(parsed)
+        limited = self._rate_limited(parsed.sender, request.ip)
+        if limited is not None:
+            return limited
+        return response.json(await self._replies(parsed, on_new_message))
+
+    def _rate_limited(self, sender: str, address: str) -> Optional[HTTPResponse]:
+        """A friendly 429 with the phone number, or None when within the limits."""
+        for limiter, key in ((self._per_address, address), (self._per_sender, sender)):
+            if not limiter.allow(key):
+                logger.warning(
+                    "rate limit reached for a %s",
+                    "sender" if limiter is self._per_sender else "client address",
+                )
+                return response.json(
+                    [{"recipient_id": sender, "text": RATE_LIMITED_TEXT}],
+                    status=429,
+                    headers={"Retry-After": str(limiter.retry_after_s(key))},
+                )
+        return None
+
+    async def _replies(
+        self, message: VisitorMessage, on_new_message: Handler
+    ) -> List[Dict[str, Any]]:
+        """Runs the turn; adds the phone number if any part of it failed."""
+        collector = CollectingOutputChannel()
+        user_message = UserMessage(
+            message.text,
+            collector,
+            message.sender,
+            input_channel=self.name(),
+            metadata={TRUNCATED_KEY: message.truncated},
+        )
+        with failures.TurnWatch() as watch:
+            failed = await self._run_turn(on_new_message, user_message)
+        if failed or watch.failures:
+            collector.messages.append(
+                {"recipient_id": message.sender, "text": FALLBACK_TEXT}
+            )
+        replies: List[Dict[str, Any]] = collector.messages
+        return replies
+
+    async def _run_turn(self, on_new_message: Handler, message: UserMessage) -> bool:
+        """True if the turn raised or ran out of time; never logs visitor text."""
+        try:
+            await asyncio.wait_for(
+                on_new_message(message), timeout=self.settings.turn_timeout_s
+            )
+        except asyncio.TimeoutError:
+            logger.error(
+                "turn not finished within %.0f s", self.settings.turn_timeout_s
+            )
+            return True
+        except Exception as error:  # the visitor must still get an answer
+            logger.error("turn failed: %s", type(error).__name__)
+            logger.debug("turn failure details", exc_info=error)
+            return True
+        return False
+
+
+def _refuse(refusal: Refusal) -> HTTPResponse:
+    return response.json({"error": refusal.error}, status=refusal.status)

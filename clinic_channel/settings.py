@@ -1,0 +1,51 @@
+"""The channel's limits, read from its section of credentials.yml.
+
+    clinic_channel.ClinicRestInput:
+      per_sender_per_minute: 20
+      per_address_per_minute: 120
+      action_timeout_s: 10
+      turn_timeout_s: 25
+
+Every key is optional; a bad value stops Rasa at start-up with a clear error
+rather than serving with a limit nobody chose.
+"""
+
+from dataclasses import dataclass, fields
+from typing import Any, Mapping, Optional
+
+from clinic_channel.timeouts import DEFAULT_ACTION_TIMEOUT_S
+
+
+@dataclass(frozen=True)
+class ChannelSettings:
+    """Rate limits and timeouts of the public webhook."""
+
+    # A visitor types a few messages a minute; 20 leaves room for quick replies.
+    per_sender_per_minute: int = 20
+    # Several visitors may share an address (a clinic, a care home).
+    per_address_per_minute: int = 120
+    # How long one custom action may take before Rasa gives up on it.
+    action_timeout_s: float = DEFAULT_ACTION_TIMEOUT_S
+    # How long a whole turn may take before the visitor gets the phone number.
+    turn_timeout_s: float = 25.0
+
+    def __post_init__(self) -> None:
+        """Refuses limits that would switch the guard off or never answer."""
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f"{field.name} must be a number, got {value!r}")
+            if value <= 0:
+                raise ValueError(f"{field.name} must be positive, got {value!r}")
+
+    @classmethod
+    def from_credentials(
+        cls, credentials: Optional[Mapping[str, Any]]
+    ) -> "ChannelSettings":
+        """Settings from the channel's credentials.yml section (None: defaults)."""
+        given = dict(credentials or {})
+        known = {field.name for field in fields(cls)}
+        unknown = sorted(set(given) - known)
+        if unknown:
+            raise ValueError(f"unknown channel settings: {', '.join(unknown)}")
+        return cls(**given)
