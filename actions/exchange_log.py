@@ -14,12 +14,17 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.responses import response_text
+from clinic_log.masking import mask_personal_data
 from clinic_log.records import ExchangeRecord
 from clinic_log.writer import LogWriter, default_writer
 
 FALLBACK_INTENT = "nlu_fallback"
 EMERGENCY_INTENT = "emergency"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
+# The callback form's answers: stored in the request, masked in exchange texts.
+PERSONAL_SLOTS = ("callback_name", "callback_phone")
+# Set by the channel (clinic_channel) when it cut an over-long message.
+TRUNCATED_KEY = "text_truncated"
 
 
 def _last_user_event_index(events: Sequence[Dict[str, Any]]) -> Optional[int]:
@@ -51,7 +56,8 @@ def turn_record(
     """Builds the log record of the current turn, or None before any message.
 
     The reply is every bot message since the visitor's last message, plus the
-    replies the calling action is about to send (`own_replies`).
+    replies the calling action is about to send (`own_replies`). Names and
+    phone numbers in both texts are masked (see `clinic_log.masking`).
     """
     events = tracker.events
     user_index = _last_user_event_index(events)
@@ -71,17 +77,19 @@ def turn_record(
     parse_data = user_event.get("parse_data") or {}
     intent = parse_data.get("intent") or {}
     intent_name = intent.get("name")
+    personal = [str(tracker.get_slot(slot) or "") for slot in PERSONAL_SLOTS]
     return ExchangeRecord(
         sender_id=tracker.sender_id,
         channel=tracker.get_latest_input_channel() or "",
         message_id=message_id_of(user_event),
         time=message_time(user_event),
-        text=str(user_event.get("text") or ""),
+        text=mask_personal_data(str(user_event.get("text") or ""), personal),
+        text_truncated=bool((user_event.get("metadata") or {}).get(TRUNCATED_KEY)),
         intent=intent_name,
         confidence=intent.get("confidence"),
         entities=list(parse_data.get("entities") or []),
         answer_key=own_answer_key or (answer_keys[-1] if answer_keys else ""),
-        reply="\n".join(replies),
+        reply=mask_personal_data("\n".join(replies), personal),
         is_fallback=intent_name == FALLBACK_INTENT,
         is_emergency=intent_name == EMERGENCY_INTENT,
         is_out_of_scope=intent_name == OUT_OF_SCOPE_INTENT,

@@ -35,6 +35,8 @@ class ExchangeRecord:
     is_fallback: bool
     is_emergency: bool
     is_out_of_scope: bool
+    # The visitor typed more than `text` holds (cut at the channel's limit).
+    text_truncated: bool = False
 
     def __post_init__(self) -> None:
         """Checks the time here, where a bad value is still the caller's bug."""

@@ -116,6 +116,7 @@ def save_exchange(session: Session, record: ExchangeRecord) -> bool:
             message_id=record.message_id,
             time=record.time,
             text=_storable(record.text),
+            text_truncated=record.text_truncated,
             intent=record.intent,
             confidence=record.confidence,
             entities=[dict(entity) for entity in record.entities],

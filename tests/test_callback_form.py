@@ -126,7 +126,11 @@ async def test_submit_stores_a_new_request_and_confirms(
     ]
     assert len(logged) == 1
     assert "904.265.7755" in logged[0]["reply"]
-    assert HOSTILE in logged[0]["reply"]
+    # The request holds the name and number; the logged reply only placeholders.
+    assert HOSTILE not in logged[0]["reply"]
+    assert "904.555.0142" not in logged[0]["reply"]
+    assert "[name]" in logged[0]["reply"]
+    assert "[phone]" in logged[0]["reply"]
     assert {event["name"] for event in events} == set(CALLBACK_SLOTS)
     assert all(event["value"] is None for event in events)
 
