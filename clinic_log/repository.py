@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Dict, List, Optional
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -187,15 +187,20 @@ def exchanges(session: Session) -> List[Dict[str, Any]]:
     ]
 
 
-def appointments(session: Session) -> List[Dict[str, Any]]:
-    """Every callback request, oldest first, as plain rows for export."""
+def appointments(
+    session: Session, status: Optional[str] = None
+) -> List[Dict[str, Any]]:
+    """Callback requests (all, or those with `status`), oldest first, as plain rows."""
     query = (
         select(AppointmentRequest, Conversation.sender_id)
         .join(Conversation, Conversation.id == AppointmentRequest.conversation_id)
         .order_by(AppointmentRequest.created_at, AppointmentRequest.id)
     )
+    if status is not None:
+        query = query.where(AppointmentRequest.status == status)
     return [
         {
+            "id": request.id,
             "sender_id": sender_id,
             "name": request.name,
             "phone": request.phone,
@@ -206,3 +211,18 @@ def appointments(session: Session) -> List[Dict[str, Any]]:
         }
         for request, sender_id in session.execute(query)
     ]
+
+
+APPOINTMENT_STATUSES = ("new", "called", "closed")
+
+
+def set_appointment_status(session: Session, request_id: int, status: str) -> bool:
+    """Moves a callback request to `status`; False if there is no such request."""
+    if status not in APPOINTMENT_STATUSES:
+        raise ValueError(f"status must be one of {APPOINTMENT_STATUSES}")
+    result = session.execute(
+        update(AppointmentRequest)
+        .where(AppointmentRequest.id == request_id)
+        .values(status=status)
+    )
+    return bool(result.rowcount)

@@ -1,0 +1,265 @@
+"""What staff read from the log: conversation lists, transcripts, inbox rows, stats.
+
+Read-only functions over a caller's session, returning plain dicts so the
+command line and the dashboard show exactly the same data.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Dict, List, Optional
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from clinic_log.models import AppointmentRequest, Conversation, Exchange
+
+Row = Dict[str, Any]
+
+# Below this intent confidence an answer counts as unsure: the threshold of the
+# FallbackClassifier in config.yml, so "low confidence" means what Rasa means.
+LOW_CONFIDENCE = 0.55
+# Answers that say "the page doesn't cover that".
+NOT_COVERED_PREFIX = "utter_not_covered/"
+
+
+@dataclass(frozen=True)
+class ConversationFilter:
+    """Which conversations to list; every field left empty matches all."""
+
+    since: Optional[date] = None
+    until: Optional[date] = None
+    intent: Optional[str] = None
+    has_fallback: bool = False
+    has_emergency: bool = False
+    has_appointment: bool = False
+    search: Optional[str] = None
+    limit: int = 200
+
+
+def _day_start(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+
+
+def _has_exchange(*conditions: Any) -> Any:
+    return exists().where(Exchange.conversation_id == Conversation.id, *conditions)
+
+
+def _conversation_conditions(wanted: ConversationFilter) -> List[Any]:
+    conditions: List[Any] = []
+    if wanted.since is not None:
+        conditions.append(Conversation.last_seen_at >= _day_start(wanted.since))
+    if wanted.until is not None:
+        end = _day_start(wanted.until) + timedelta(days=1)
+        conditions.append(Conversation.started_at < end)
+    if wanted.intent:
+        conditions.append(_has_exchange(Exchange.intent == wanted.intent))
+    if wanted.has_fallback:
+        conditions.append(_has_exchange(Exchange.is_fallback.is_(True)))
+    if wanted.has_emergency:
+        conditions.append(_has_exchange(Exchange.is_emergency.is_(True)))
+    if wanted.has_appointment:
+        conditions.append(
+            exists().where(AppointmentRequest.conversation_id == Conversation.id)
+        )
+    if wanted.search:
+        term = wanted.search.lower()
+        conditions.append(
+            _has_exchange(
+                or_(
+                    func.lower(Exchange.text).contains(term, autoescape=True),
+                    func.lower(Exchange.reply).contains(term, autoescape=True),
+                )
+            )
+        )
+    return conditions
+
+
+def _count_exchanges(*conditions: Any) -> Any:
+    return (
+        select(func.count(Exchange.id))
+        .where(Exchange.conversation_id == Conversation.id, *conditions)
+        .scalar_subquery()
+    )
+
+
+def conversations(session: Session, wanted: ConversationFilter) -> List[Row]:
+    """Conversations matching `wanted`, newest activity first, with counts."""
+    appointment_count = (
+        select(func.count(AppointmentRequest.id))
+        .where(AppointmentRequest.conversation_id == Conversation.id)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            Conversation,
+            _count_exchanges().label("messages"),
+            _count_exchanges(Exchange.is_fallback.is_(True)).label("fallbacks"),
+            _count_exchanges(Exchange.is_emergency.is_(True)).label("emergencies"),
+            appointment_count.label("appointments"),
+        )
+        .where(*_conversation_conditions(wanted))
+        .order_by(Conversation.last_seen_at.desc(), Conversation.id.desc())
+        .limit(wanted.limit)
+    )
+    return [
+        {
+            "sender_id": conversation.sender_id,
+            "channel": conversation.channel,
+            "started": conversation.started_at.isoformat(),
+            "last_seen": conversation.last_seen_at.isoformat(),
+            "messages": messages,
+            "fallbacks": fallbacks,
+            "emergencies": emergencies,
+            "appointments": appointments,
+        }
+        for conversation, messages, fallbacks, emergencies, appointments in (
+            session.execute(query)
+        )
+    ]
+
+
+def _exchange_row(exchange: Exchange) -> Row:
+    return {
+        "message_id": exchange.message_id,
+        "time": exchange.time.isoformat(),
+        "text": exchange.text,
+        "text_truncated": exchange.text_truncated,
+        "intent": exchange.intent,
+        "confidence": exchange.confidence,
+        "answer_key": exchange.answer_key,
+        "reply": exchange.reply,
+        "is_fallback": exchange.is_fallback,
+        "is_emergency": exchange.is_emergency,
+        "is_out_of_scope": exchange.is_out_of_scope,
+    }
+
+
+def transcript(session: Session, sender_id: str) -> Optional[List[Row]]:
+    """One visitor's turns, oldest first; None if there is no such conversation."""
+    found = session.execute(
+        select(Conversation.id).where(Conversation.sender_id == sender_id)
+    ).scalar_one_or_none()
+    if found is None:
+        return None
+    query = (
+        select(Exchange)
+        .where(Exchange.conversation_id == found)
+        .order_by(Exchange.time, Exchange.id)
+    )
+    return [_exchange_row(exchange) for exchange in session.execute(query).scalars()]
+
+
+def unanswered_condition() -> Any:
+    """Turns the assistant could not answer, or answered unsure of the intent.
+
+    Emergencies are excluded: the safety rule answered them, whatever the
+    classifier's confidence was.
+    """
+    return and_(
+        Exchange.is_emergency.is_(False),
+        or_(
+            Exchange.is_fallback.is_(True),
+            Exchange.is_out_of_scope.is_(True),
+            Exchange.answer_key.startswith(NOT_COVERED_PREFIX, autoescape=True),
+            Exchange.confidence < LOW_CONFIDENCE,
+        ),
+    )
+
+
+def unanswered(session: Session) -> List[Row]:
+    """Every unanswered or unsure visitor message, newest first."""
+    query = (
+        select(Exchange, Conversation.sender_id)
+        .join(Conversation, Conversation.id == Exchange.conversation_id)
+        .where(unanswered_condition())
+        .order_by(Exchange.time.desc(), Exchange.id.desc())
+    )
+    return [
+        {**_exchange_row(exchange), "sender_id": sender_id}
+        for exchange, sender_id in session.execute(query)
+    ]
+
+
+def is_answered(row: Row) -> bool:
+    """Python twin of `unanswered_condition` for rows already read."""
+    if row["is_emergency"]:
+        return True
+    unsure = row["confidence"] is not None and row["confidence"] < LOW_CONFIDENCE
+    return not (
+        row["is_fallback"]
+        or row["is_out_of_scope"]
+        or row["answer_key"].startswith(NOT_COVERED_PREFIX)
+        or unsure
+    )
+
+
+def _topic(answer_key: str) -> str:
+    """utter_faq/duration -> faq/duration; other replies keep their name."""
+    return (
+        answer_key[len("utter_") :] if answer_key.startswith("utter_") else answer_key
+    )
+
+
+def stats(session: Session, since: date, until: date, top: int = 10) -> Row:
+    """Activity per day between `since` and `until` (inclusive), and totals.
+
+    Days are grouped in Python so the numbers do not depend on each
+    database's date functions.
+    """
+    start, end = _day_start(since), _day_start(until) + timedelta(days=1)
+    rows = [
+        _exchange_row(exchange) | {"conversation_id": exchange.conversation_id}
+        for exchange in session.execute(
+            select(Exchange).where(Exchange.time >= start, Exchange.time < end)
+        ).scalars()
+    ]
+    requests = session.execute(
+        select(AppointmentRequest.created_at).where(
+            AppointmentRequest.created_at >= start, AppointmentRequest.created_at < end
+        )
+    ).scalars()
+    days: Dict[str, Row] = {}
+    day = since
+    while day <= until:
+        days[day.isoformat()] = {
+            "day": day.isoformat(),
+            "conversations": set(),
+            "messages": 0,
+            "answered": 0,
+            "fallbacks": 0,
+            "emergencies": 0,
+            "appointments": 0,
+        }
+        day += timedelta(days=1)
+    for row in rows:
+        bucket = days[row["time"][:10]]
+        bucket["conversations"].add(row["conversation_id"])
+        bucket["messages"] += 1
+        bucket["answered"] += is_answered(row)
+        bucket["fallbacks"] += row["is_fallback"]
+        bucket["emergencies"] += row["is_emergency"]
+    for created in requests:
+        days[created.date().isoformat()]["appointments"] += 1
+    per_day = [
+        {**bucket, "conversations": len(bucket["conversations"])}
+        for bucket in days.values()
+    ]
+    messages = len(rows)
+    topics = Counter(_topic(row["answer_key"]) for row in rows if row["answer_key"])
+    return {
+        "since": since.isoformat(),
+        "until": until.isoformat(),
+        "days": per_day,
+        "conversations": len({row["conversation_id"] for row in rows}),
+        "messages": messages,
+        "answer_rate": sum(day["answered"] for day in per_day) / messages
+        if messages
+        else None,
+        "fallback_rate": sum(day["fallbacks"] for day in per_day) / messages
+        if messages
+        else None,
+        "emergencies": sum(day["emergencies"] for day in per_day),
+        "appointments": sum(day["appointments"] for day in per_day),
+        "top_topics": topics.most_common(top),
+    }

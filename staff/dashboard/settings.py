@@ -1,0 +1,67 @@
+"""The dashboard's settings, from the environment, with safe defaults.
+
+DASHBOARD_SECRET_KEY signs session cookies; without it a random key is made
+once and kept in var/dashboard_secret_key (owner-only), so that sessions
+survive restarts without anyone choosing a key.
+"""
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from clinic_log.settings import REPO_ROOT
+
+SECRET_KEY_FILE = REPO_ROOT / "var" / "dashboard_secret_key"
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _number(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def secret_key(path: Path = SECRET_KEY_FILE) -> str:
+    """DASHBOARD_SECRET_KEY, else the key kept in `path`, made on first use."""
+    given = os.environ.get("DASHBOARD_SECRET_KEY", "").strip()
+    if given:
+        return given
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(descriptor, "w", encoding="ascii") as key_file:
+        key = secrets.token_urlsafe(48)
+        key_file.write(key)
+    return key
+
+
+@dataclass(frozen=True)
+class DashboardSettings:
+    """Everything `create_app` can be told; defaults suit a loopback server."""
+
+    secret_key: str
+    # Idle minutes after which a session ends (every request renews it).
+    session_minutes: int = 30
+    # Mark cookies Secure: set when the dashboard is reached over HTTPS.
+    secure_cookies: bool = False
+    # Reverse proxies in front (nginx: 1): trust their X-Forwarded-For/-Proto.
+    proxies: int = 0
+    # Failed sign-ins allowed per username, and per address, in the window.
+    max_failures_per_user: int = 5
+    max_failures_per_address: int = 20
+    failure_window_minutes: int = 15
+
+    @classmethod
+    def from_environment(cls) -> "DashboardSettings":
+        """Reads DASHBOARD_* variables (see README, Configuration)."""
+        return cls(
+            secret_key=secret_key(),
+            session_minutes=_number("DASHBOARD_SESSION_MINUTES", 30),
+            secure_cookies=_flag("DASHBOARD_SECURE_COOKIES"),
+            proxies=_number("DASHBOARD_PROXIES", 0),
+        )
