@@ -21,7 +21,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test setup system-packages browser-packages train lint format validate test-stories test-nlu pytest test-browser lock clean
+.PHONY: run test setup system-packages browser-packages train lint format validate test-stories test-nlu pytest test-browser bench lock clean
 
 run: $(INSTALLED) $(MODEL)
 	scripts/run.sh
@@ -52,7 +52,7 @@ $(MODEL): | $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy actions clinic_channel clinic_nlu clinic_log staff scripts
+	$(BIN)/mypy actions bench clinic_channel clinic_nlu clinic_log staff scripts
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
@@ -82,6 +82,11 @@ lock:
 	test -x .venv-tools/bin/pip-compile || { python3.10 -m venv .venv-tools && .venv-tools/bin/pip install pip-tools==7.6.2; }
 	.venv-tools/bin/pip-compile --generate-hashes --allow-unsafe --strip-extras \
 		--no-emit-index-url --no-emit-find-links --output-file=requirements.txt requirements.in
+
+# Answer quality and speed next to a stock `rasa init` bot (about 15 minutes on
+# two cores; loopback only). Table on stdout, JSON and chart in bench/results/.
+bench: $(INSTALLED)
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf models $(RESULTS) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The benchmark: answer quality and speed of the assistant next to a stock Rasa bot."""

@@ -1,0 +1,165 @@
+"""`python -m bench` (`make bench`): our quality and speed next to a stock Rasa bot.
+
+Steps, each printing progress to stderr: train and test the assistant from the
+working tree (answer quality, training time); start it and load its REST
+webhook at each level of concurrent visitors; generate a stock `rasa init` bot
+in a temporary folder and load it the same way. Prints the table on stdout and
+writes it with the JSON and a chart under bench/results/.
+"""
+
+import argparse
+import asyncio
+import os
+import platform
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+from bench import bots, quality, report
+from bench.load import run_load
+from bench.progress import say
+from bench.servers import RunningBot
+
+ROOT = Path(__file__).resolve().parent.parent
+LEVELS = (1, 20, 100)
+TURNS = 4
+# Each level sends at least this many messages, in rounds of fresh
+# conversations, so that percentiles at one visitor rest on enough samples.
+MIN_MESSAGES = 100
+
+
+def machine() -> Dict[str, Any]:
+    """What the figures were measured on."""
+    cpu = platform.processor() or platform.machine()
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    cores = os.cpu_count() or 1
+    return {
+        "description": f"{cores} cores ({cpu}), {memory_kb / 1024**2:.0f} GB RAM",
+        "cores": cores,
+        "load_at_start": " ".join(Path("/proc/loadavg").read_text().split()[:3]),
+    }
+
+
+def measure_speed(
+    bot: RunningBot, levels: Sequence[int], turns: int, script: str
+) -> Dict[str, Any]:
+    """Loads a running bot at each level; figures, cold start and memory after."""
+    figures: List[Dict[str, Any]] = []
+    for visitors in levels:
+        rounds = max(1, -(-MIN_MESSAGES // (visitors * turns)))
+        result = asyncio.run(
+            run_load(
+                bot.url, visitors, turns=turns, conversations=rounds, script=script
+            )
+        )
+        figures.append(asdict(result))
+    return {"cold_start_s": bot.cold_start_s, "rss_mb": bot.rss_mb(), "levels": figures}
+
+
+def run_bot(
+    label: str,
+    start: Any,
+    levels: Sequence[int],
+    turns: int,
+    script: str,
+) -> Dict[str, Any]:
+    """Starts a bot with `start()`, measures it and always stops it."""
+    say(f"- {label}: starting (cold start is timed)...")
+    bot: RunningBot = start()
+    say(f"  {label}: first answer after {bot.cold_start_s} s")
+    try:
+        return measure_speed(bot, levels, turns, script)
+    finally:
+        bot.stop()
+
+
+def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
+    """The command line of `python -m bench`."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "--levels",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=list(LEVELS),
+        help="comma-separated numbers of concurrent visitors (default 1,20,100)",
+    )
+    parser.add_argument("--turns", type=int, default=TURNS)
+    parser.add_argument(
+        "--model",
+        type=Path,
+        help="load this trained model instead of training one (skips quality)",
+    )
+    parser.add_argument("--no-stock", action="store_true", help="skip the stock bot")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    args = parser.parse_args(argv)
+    if min(args.levels) < 1 or args.turns < 1:
+        parser.error("levels and turns must be at least 1")
+    if args.model is not None and not args.model.is_file():
+        parser.error(f"no model file at {args.model}")
+    return args
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Runs the whole benchmark; prints the table and where the files went."""
+    args = parse_args(argv)
+    started = time.monotonic()
+    results: Dict[str, Any] = {
+        "measured_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "quality": None,
+        "bots": {},
+    }
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        workdir = Path(scratch)
+        model = args.model
+        training_s = None
+        if model is None:
+            model, measured = quality.measure(ROOT, workdir)
+            results["quality"] = asdict(measured)
+            training_s = measured.training_s
+        ours = run_bot(
+            "our assistant",
+            lambda: bots.start_assistant(ROOT, model, workdir),
+            args.levels,
+            args.turns,
+            "clinic",
+        )
+        results["bots"]["ours"] = {**ours, "training_s": training_s}
+        if not args.no_stock:
+            stock_dir = workdir / "stock"
+            stock_dir.mkdir()
+            stock_training_s = bots.create_stock_bot(ROOT, stock_dir)
+            stock = run_bot(
+                "stock bot",
+                lambda: bots.start_stock_bot(ROOT, stock_dir),
+                args.levels,
+                args.turns,
+                "stock",
+            )
+            results["bots"]["stock"] = {**stock, "training_s": stock_training_s}
+    results["ratios"] = report.ratios(
+        results["bots"]["ours"], results["bots"].get("stock")
+    )
+    results["duration_s"] = round(time.monotonic() - started, 1)
+    paths = report.write(results, args.out)
+    print(report.markdown(results))
+    say(
+        f"\nBenchmark took {results['duration_s'] / 60:.1f} min; wrote "
+        + ", ".join(str(p) for p in paths.values())
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except RuntimeError as error:
+        print(f"benchmark failed: {error}", file=sys.stderr)
+        sys.exit(1)

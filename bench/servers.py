@@ -1,0 +1,151 @@
+"""Starting the servers under test, timing their cold start and reading their memory.
+
+Both bots are started the same way: processes launched together, the clock
+runs until the REST webhook gives its first answer (cold start), and memory is
+the resident set (RSS) of each process with all its children, read from /proc.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Dict, List, Mapping, Optional, Sequence
+
+FIRST_ANSWER_TIMEOUT_S = 240.0
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _children(pid: int) -> List[int]:
+    children: List[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return children
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MB."""
+    total_kb, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total_kb += int(line.split()[1])
+        pending += _children(current)
+    return round(total_kb / 1024, 1)
+
+
+def answers(url: str, message: str, timeout_s: float = 10.0) -> bool:
+    """True if the REST webhook at `url` answers `message` with HTTP 200."""
+    request = urllib.request.Request(
+        url.rstrip("/") + "/webhooks/rest/webhook",
+        data=json.dumps({"sender": "bench-probe", "message": message}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+@dataclass
+class RunningBot:
+    """A bot under test: its processes (Rasa server first) and where it listens."""
+
+    url: str
+    processes: Dict[str, "subprocess.Popen[bytes]"]
+    log_path: Path
+    log: Optional[IO[bytes]] = field(default=None, repr=False)
+    cold_start_s: float = 0.0
+
+    def rss_mb(self) -> Dict[str, float]:
+        """Memory of each server process (with its workers), and the total."""
+        figures = {name: tree_rss_mb(p.pid) for name, p in self.processes.items()}
+        figures["total"] = round(sum(figures.values()), 1)
+        return figures
+
+    def stop(self) -> None:
+        """Stops every process, and kills the ones that do not stop in time."""
+        for process in self.processes.values():
+            process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if self.log is not None:
+            self.log.close()
+
+
+def start_bot(
+    commands: Mapping[str, Sequence[str]],
+    url: str,
+    probe_message: str,
+    cwd: Path,
+    env: Dict[str, str],
+    log_path: Path,
+) -> RunningBot:
+    """Launches `commands` together and waits for the first answer at `url`.
+
+    The cold start is the time from launch until that first answer. Raises
+    RuntimeError (with the log's tail) if a process dies or no answer comes.
+    """
+    log = open(log_path, "wb")  # noqa: SIM115 - closed when the processes end
+    started = time.monotonic()
+    bot = RunningBot(
+        url=url,
+        processes={
+            name: subprocess.Popen(
+                list(command), cwd=cwd, env=env, stdout=log, stderr=log
+            )
+            for name, command in commands.items()
+        },
+        log_path=log_path,
+        log=log,
+    )
+    deadline = started + FIRST_ANSWER_TIMEOUT_S
+    while time.monotonic() < deadline:
+        dead = [n for n, p in bot.processes.items() if p.poll() is not None]
+        if dead:
+            bot.stop()
+            raise RuntimeError(f"{dead} exited early; log:\n{_tail(log_path)}")
+        if answers(url, probe_message):
+            bot.cold_start_s = round(time.monotonic() - started, 1)
+            return bot
+        time.sleep(0.25)
+    bot.stop()
+    raise RuntimeError(f"no answer from {url} in time; log:\n{_tail(log_path)}")
+
+
+def _tail(path: Path, lines: int = 30) -> str:
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def rasa_environment(root: Path) -> Dict[str, str]:
+    """The environment Rasa runs in here: offline, quiet, our packages importable."""
+    return {
+        **os.environ,
+        "PYTHONPATH": str(root),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    }
