@@ -26,3 +26,14 @@ def database_url() -> str:
         return url
     DEFAULT_DATABASE.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     return f"sqlite:///{DEFAULT_DATABASE}"
+
+
+def journal_directory() -> Path:
+    """Where log writers keep records the database has not confirmed yet.
+
+    `CLINIC_JOURNAL_DIR` wins; by default `var/journal/` beside the SQLite
+    log. Every action server on a machine must share it, so that a restarted
+    one replays what a stopped one left.
+    """
+    configured = os.environ.get("CLINIC_JOURNAL_DIR", "").strip()
+    return Path(configured) if configured else REPO_ROOT / "var" / "journal"

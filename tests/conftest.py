@@ -68,8 +68,10 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AssistantSer
 
 
 @pytest.fixture
-def log_writer(session_factory: SessionFactory) -> Iterator[LogWriter]:
+def log_writer(session_factory: SessionFactory, tmp_path: Path) -> Iterator[LogWriter]:
     """The real background writer, on a fresh SQLite or PostgreSQL database."""
-    writer = LogWriter(session_factory, backoff_s=0.01)
+    writer = LogWriter(
+        session_factory, journal_dir=tmp_path / "journal", backoff_s=0.01
+    )
     yield writer
     writer.close()
