@@ -394,6 +394,7 @@ def _percent(value: Optional[float]) -> str:
 
 @main.command()
 @click.option("--days", type=click.IntRange(1, 3650), default=30, show_default=True)
+@click.option("--until", help="Last day of the period (YYYY-MM-DD); default today.")
 @click.option(
     "--format",
     "output_format",
@@ -402,11 +403,11 @@ def _percent(value: Optional[float]) -> str:
     show_default=True,
     help="json: totals and days as one object; csv: the days.",
 )
-def stats(days: int, output_format: str) -> None:
+def stats(days: int, until: Optional[str], output_format: str) -> None:
     """Activity of the last DAYS days (UTC): per day, rates and top topics."""
-    until = datetime.now(timezone.utc).date()
-    since = until - timedelta(days=days - 1)
-    report = _with_log(lambda session: queries.stats(session, since, until))
+    last = _day(until) or datetime.now(timezone.utc).date()
+    first = last - timedelta(days=days - 1)
+    report = _with_log(lambda session: queries.stats(session, first, last))
     if output_format == "json":
         print_machine([report], (), "jsonl")
         return
