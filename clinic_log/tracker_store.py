@@ -6,15 +6,26 @@ environment variable moves both:
 
     tracker_store:
       type: clinic_log.tracker_store.ClinicTrackerStore
+
+When the database is unreachable, Rasa's own fallback forgets the visitor's
+conversation at every message (each read fails, so every turn starts afresh)
+and logs errors that may quote event data. This store keeps the trackers it
+could not save in memory instead, so conversations carry on through an outage,
+and logs one warning naming only the error's type. Events saved in memory are
+not copied to the database afterwards: the clinic's log of exchanges goes
+through the writer's journal and loses nothing; Rasa's event history may miss
+the turns of the outage.
 """
 
 import logging
-from typing import Any, Optional
+from typing import Any, Dict, Iterable, Optional
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from clinic_log.settings import database_url
 
@@ -68,3 +79,63 @@ class ClinicTrackerStore(SQLTrackerStore):
             query=dict(url.query) or None,
             **kwargs,
         )
+        self._unsaved: Dict[str, str] = {}
+        self._available = True
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Saves to the database, or keeps the tracker in memory during an outage."""
+        try:
+            await super().save(tracker)
+        except SQLAlchemyError as error:
+            self._outage(error)
+            self._unsaved[tracker.sender_id] = self.serialise_tracker(tracker)
+            return
+        self._unsaved.pop(tracker.sender_id, None)
+        self._back()
+
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        """The tracker kept in memory during an outage, else the database's."""
+        if sender_id in self._unsaved:
+            return self.deserialise_tracker(sender_id, self._unsaved[sender_id])
+        try:
+            tracker = await super().retrieve(sender_id)
+        except SQLAlchemyError as error:
+            self._outage(error)
+            return None
+        self._back()
+        return tracker
+
+    async def retrieve_full_tracker(
+        self, conversation_id: str
+    ) -> Optional[DialogueStateTracker]:
+        """Like `retrieve`, across all sessions."""
+        if conversation_id in self._unsaved:
+            return await self.retrieve(conversation_id)
+        try:
+            return await super().retrieve_full_tracker(conversation_id)
+        except SQLAlchemyError as error:
+            self._outage(error)
+            return None
+
+    async def keys(self) -> Iterable[str]:
+        """Conversation ids in the database and in memory."""
+        try:
+            stored = set(await super().keys())
+        except SQLAlchemyError as error:
+            self._outage(error)
+            stored = set()
+        return sorted(stored | self._unsaved.keys())
+
+    def _outage(self, error: SQLAlchemyError) -> None:
+        """One warning per outage, without the error text (it may quote events)."""
+        if self._available:
+            logger.warning(
+                "tracker store unavailable (%s): keeping conversations in memory",
+                type(error).__name__,
+            )
+        self._available = False
+
+    def _back(self) -> None:
+        if not self._available:
+            logger.warning("tracker store available again")
+        self._available = True

@@ -53,6 +53,39 @@ class PostgresCluster:
         password = quote(PG_PASSWORD, safe="")
         return f"postgresql://{PG_USER}:{password}@127.0.0.1:{self.port}/{database}"
 
+    def start(self) -> None:
+        """Starts the server (again): loopback only, durability off."""
+        options = (
+            f"-c listen_addresses=127.0.0.1 -c port={self.port} "
+            f"-c unix_socket_directories={self.root} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        _check(
+            _as_postgres(
+                str(PG_BIN / "pg_ctl"),
+                "start",
+                "--wait",
+                f"--timeout={START_TIMEOUT_S}",
+                f"--pgdata={self.data_dir}",
+                f"--log={self.root / 'server.log'}",
+                f"--options={options}",
+            ),
+            "start",
+        )
+
+    def stop(self, mode: str = "fast") -> None:
+        """Stops the server, keeping its data: an outage, for fault tests."""
+        _check(
+            _as_postgres(
+                str(PG_BIN / "pg_ctl"),
+                "stop",
+                "--wait",
+                f"--mode={mode}",
+                f"--pgdata={self.data_dir}",
+            ),
+            "stop",
+        )
+
     def _admin(self) -> "psycopg2.extensions.connection":
         connection = psycopg2.connect(
             host="127.0.0.1",
@@ -141,24 +174,7 @@ def _start_cluster() -> PostgresCluster:
         "initdb",
     )
     password_file.unlink()
-    # Loopback only, socket in our folder, durability off: it is thrown away.
-    options = (
-        f"-c listen_addresses=127.0.0.1 -c port={cluster.port} "
-        f"-c unix_socket_directories={root} "
-        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    )
-    _check(
-        _as_postgres(
-            str(PG_BIN / "pg_ctl"),
-            "start",
-            "--wait",
-            f"--timeout={START_TIMEOUT_S}",
-            f"--pgdata={cluster.data_dir}",
-            f"--log={root / 'server.log'}",
-            f"--options={options}",
-        ),
-        "start",
-    )
+    cluster.start()
     return cluster
 
 

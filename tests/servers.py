@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+import yaml
+
 STARTUP_TIMEOUT_S = 180
 
 
@@ -137,6 +139,23 @@ class AssistantServers:
             self.workdir.cleanup()
 
 
+CHANNEL = "clinic_channel.ClinicRestInput"
+UNLIMITED_PER_MINUTE = 1_000_000
+
+
+def write_credentials(root: Path, path: Path, **channel_settings: Any) -> Path:
+    """credentials.yml with the rate limits lifted and `channel_settings` applied."""
+    credentials = yaml.safe_load((root / "credentials.yml").read_text("utf-8"))
+    credentials[CHANNEL] = {
+        **(credentials[CHANNEL] or {}),
+        "per_sender_per_minute": UNLIMITED_PER_MINUTE,
+        "per_address_per_minute": UNLIMITED_PER_MINUTE,
+        **channel_settings,
+    }
+    path.write_text(yaml.safe_dump(credentials), encoding="utf-8")
+    return path
+
+
 def start_assistant(
     root: Path,
     database_url: str,
@@ -148,8 +167,10 @@ def start_assistant(
     Both log to `database_url`, as `make run` does with DATABASE_URL.
     `cors_origin`, if given, is the web origin allowed to call the webhook
     from a browser (Rasa's --cors), as `make run` does for the web page.
-    `credentials` replaces credentials.yml (e.g. other rate limits). The
-    action server listens on loopback only, as in scripts/run.sh.
+    `credentials` replaces the channel settings; by default they are
+    credentials.yml's with the rate limits lifted, since every test visitor
+    comes from 127.0.0.1. The action server listens on loopback only, as in
+    scripts/run.sh, and journals log records in the temporary folder.
     """
     rasa = str(Path(sys.executable).parent / "rasa")
     rasa_port, action_port = free_port(), free_port()
@@ -160,7 +181,15 @@ def start_assistant(
         "tracker_store:\n  type: clinic_log.tracker_store.ClinicTrackerStore\n",
         encoding="utf-8",
     )
-    environment = {**os.environ, "PYTHONPATH": str(root), "DATABASE_URL": database_url}
+    if credentials is None:
+        credentials = Path(workdir.name) / "credentials.yml"
+        write_credentials(root, credentials)
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(root),
+        "DATABASE_URL": database_url,
+        "CLINIC_JOURNAL_DIR": str(Path(workdir.name) / "journal"),
+    }
     cors = ["--cors", cors_origin] if cors_origin else []
     log = open(Path(workdir.name) / "servers.log", "wb")  # noqa: SIM115
     action_server = ActionServer(
@@ -182,7 +211,7 @@ def start_assistant(
                 rasa, "run", "--model", str(trained_model(root)),
                 "--interface", "127.0.0.1", "--port", str(rasa_port),
                 "--endpoints", str(endpoints),
-                "--credentials", str(credentials or root / "credentials.yml"),
+                "--credentials", str(credentials),
                 *cors,
             ],
             cwd=root, env=environment, stdout=log, stderr=log,
