@@ -17,7 +17,7 @@ import time
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from bench import bots, quality, report
 from bench.load import run_load
@@ -49,12 +49,13 @@ def machine() -> Dict[str, Any]:
 
 
 def measure_speed(
-    bot: RunningBot, levels: Sequence[int], turns: int, script: str
+    bot: RunningBot, args: argparse.Namespace, script: str
 ) -> Dict[str, Any]:
     """Loads a running bot at each level; figures, cold start and memory after."""
     figures: List[Dict[str, Any]] = []
-    for visitors in levels:
-        rounds = max(1, -(-MIN_MESSAGES // (visitors * turns)))
+    turns = args.turns
+    for visitors in args.levels:
+        rounds = max(1, -(-args.min_messages // (visitors * turns)))
         result = asyncio.run(
             run_load(
                 bot.url, visitors, turns=turns, conversations=rounds, script=script
@@ -65,18 +66,14 @@ def measure_speed(
 
 
 def run_bot(
-    label: str,
-    start: Any,
-    levels: Sequence[int],
-    turns: int,
-    script: str,
+    label: str, start: Callable[[], RunningBot], args: argparse.Namespace, script: str
 ) -> Dict[str, Any]:
     """Starts a bot with `start()`, measures it and always stops it."""
     say(f"- {label}: starting (cold start is timed)...")
-    bot: RunningBot = start()
+    bot = start()
     say(f"  {label}: first answer after {bot.cold_start_s} s")
     try:
-        return measure_speed(bot, levels, turns, script)
+        return measure_speed(bot, args, script)
     finally:
         bot.stop()
 
@@ -92,6 +89,12 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     )
     parser.add_argument("--turns", type=int, default=TURNS)
     parser.add_argument(
+        "--min-messages",
+        type=int,
+        default=MIN_MESSAGES,
+        help="messages per level at least (in rounds of fresh conversations)",
+    )
+    parser.add_argument(
         "--model",
         type=Path,
         help="load this trained model instead of training one (skips quality)",
@@ -99,8 +102,8 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument("--no-stock", action="store_true", help="skip the stock bot")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args(argv)
-    if min(args.levels) < 1 or args.turns < 1:
-        parser.error("levels and turns must be at least 1")
+    if min(args.levels) < 1 or args.turns < 1 or args.min_messages < 1:
+        parser.error("levels, turns and messages must be at least 1")
     if args.model is not None and not args.model.is_file():
         parser.error(f"no model file at {args.model}")
     return args
@@ -127,8 +130,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         ours = run_bot(
             "our assistant",
             lambda: bots.start_assistant(ROOT, model, workdir),
-            args.levels,
-            args.turns,
+            args,
             "clinic",
         )
         results["bots"]["ours"] = {**ours, "training_s": training_s}
@@ -139,8 +141,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             stock = run_bot(
                 "stock bot",
                 lambda: bots.start_stock_bot(ROOT, stock_dir),
-                args.levels,
-                args.turns,
+                args,
                 "stock",
             )
             results["bots"]["stock"] = {**stock, "training_s": stock_training_s}

@@ -1,0 +1,106 @@
+"""The benchmark's own machinery on a tiny load: counts, files, ratios (no timings)."""
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any, Dict
+
+from bench import __main__ as bench_main
+from bench import load, report
+from tests.servers import AssistantServers, free_port, trained_model
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_load_counts_every_message_of_every_visitor(
+    assistant: AssistantServers,
+) -> None:
+    result = asyncio.run(
+        load.run_load(assistant.rasa_url, visitors=3, turns=2, conversations=2)
+    )
+
+    assert result.messages == 12
+    assert result.conversations == 6
+    assert result.errors == 0, result.error_kinds
+    assert result.empty_replies == 0
+    assert result.p50_ms <= result.p95_ms <= result.p99_ms <= result.max_ms
+    assert result.messages_per_s > 0
+
+
+def test_load_counts_unreachable_server_as_errors() -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+
+    result = asyncio.run(load.run_load(url, visitors=2, turns=2, quiet=True))
+
+    assert result.errors == 4
+    assert result.error_kinds == {"ClientConnectorError": 4}
+
+
+def test_load_command_rejects_zero_visitors(capsys: Any) -> None:
+    code = load.main(["--url", "http://127.0.0.1:1", "--visitors", "0"])
+
+    assert code == 2
+    assert "at least 1" in capsys.readouterr().err
+
+
+def test_each_conversation_comes_from_its_own_loopback_address() -> None:
+    addresses = load.client_addresses("http://127.0.0.1:5005")
+    first = [next(addresses) for _ in range(500)]
+
+    assert len(set(first)) == 500
+    assert all(address and address.startswith("127.") for address in first)
+    assert next(load.client_addresses("http://example.org:5005")) is None
+
+
+def test_conversation_starts_with_the_greeting_and_rotates_questions() -> None:
+    script = ("hi", "a", "b", "c")
+
+    assert load.conversation(script, start=2, turns=4) == ["hi", "c", "a", "b"]
+
+
+def _figures(visitors: int, per_s: float, p95: float) -> Dict[str, Any]:
+    return {
+        "visitors": visitors,
+        "messages": 10,
+        "messages_per_s": per_s,
+        "p50_ms": p95 / 2,
+        "p95_ms": p95,
+        "p99_ms": p95,
+        "errors": 0,
+    }
+
+
+def test_ratios_and_targets_compare_ours_with_stock() -> None:
+    ours = {"levels": [_figures(20, 120.0, 200.0)], "cold_start_s": 25.0}
+    stock = {"levels": [_figures(20, 40.0, 400.0)]}
+
+    ratios = report.ratios(ours, stock)
+    results = {"bots": {"ours": ours}, "ratios": ratios, "quality": None}
+    met = {name: ok for name, _, ok in report.targets(results)}
+
+    assert ratios == {"messages_per_s@20": 3.0, "p95_ms@20": 0.5}
+    assert met["msg/s at 20 visitors >= 3x stock"] is True
+    assert met["p95 at 20 visitors <= 250 ms"] is True
+    assert met["cold start <= 20 s"] is False
+    assert met["no errors at 100 visitors"] is None
+
+
+def test_benchmark_command_writes_table_json_and_chart(
+    tmp_path: Path, capsys: Any
+) -> None:
+    code = bench_main.main(
+        [
+            "--model", str(trained_model(ROOT)), "--no-stock", "--levels", "1,2",
+            "--turns", "2", "--min-messages", "4", "--out", str(tmp_path),
+        ]
+    )  # fmt: skip
+
+    results = json.loads((tmp_path / "bench.json").read_text(encoding="utf-8"))
+    ours = results["bots"]["ours"]
+    assert code == 0
+    assert [level["visitors"] for level in ours["levels"]] == [1, 2]
+    assert all(level["errors"] == 0 for level in ours["levels"])
+    assert ours["cold_start_s"] > 0
+    assert ours["rss_mb"]["rasa"] > 0 and ours["rss_mb"]["actions"] > 0
+    assert (tmp_path / "bench.png").read_bytes().startswith(b"\x89PNG")
+    assert "| ours | 2 | 4 |" in capsys.readouterr().out
