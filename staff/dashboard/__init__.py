@@ -53,8 +53,8 @@ def create_app(
             app.wsgi_app, x_for=config.proxies, x_proto=config.proxies
         )
     security.install(app, config.secure_cookies)
-    CSRFProtect(app)
     auth.install(app)
+    CSRFProtect(app)
     app.register_blueprint(views.blueprint)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _error)

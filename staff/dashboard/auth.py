@@ -15,6 +15,7 @@ from typing import Optional
 from flask import (
     Blueprint,
     Flask,
+    current_app,
     redirect,
     render_template,
     request,
@@ -22,7 +23,13 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import LoginManager, UserMixin, login_user, logout_user
+from flask_login import (
+    LoginManager,
+    UserMixin,
+    current_user,
+    login_user,
+    logout_user,
+)
 from sqlalchemy.orm import Session
 
 from clinic_log import accounts, audit
@@ -140,8 +147,25 @@ def logout() -> ResponseReturnValue:
     return redirect(url_for("auth.login"))
 
 
+# What a visitor who is not signed in may reach: the form and the stylesheet.
+PUBLIC_ENDPOINTS = ("auth.login", "static")
+
+
+def _require_sign_in() -> Optional[ResponseReturnValue]:
+    """Sends anyone not signed in to the form, before any other check runs."""
+    if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
+        return None
+    unauthorized: ResponseReturnValue = current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+    return unauthorized
+
+
 def install(app: Flask) -> None:
-    """Registers sign-in and makes every other page require it."""
+    """Registers sign-in and makes every other page require it.
+
+    Call before installing CSRF protection: a request without a session is
+    sent to sign in rather than told about tokens.
+    """
+    app.before_request(_require_sign_in)
     manager = LoginManager(app)
     manager.login_view = "auth.login"
     manager.login_message = ""

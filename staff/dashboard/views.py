@@ -11,7 +11,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -19,7 +18,6 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from clinic_log import audit, queries, repository, reviews
@@ -33,15 +31,6 @@ from staff.output import EXCHANGE_COLUMNS, machine_text
 T = TypeVar("T")
 blueprint = Blueprint("views", __name__)
 STATS_DAYS = (7, 30, 90, 365)
-
-
-@blueprint.before_request
-def _signed_in_only() -> Optional[ResponseReturnValue]:
-    """Every page of this blueprint requires a signed-in user."""
-    if current_user.is_authenticated:
-        return None
-    unauthorized: ResponseReturnValue = current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
-    return unauthorized
 
 
 def _read(work: Callable[[Session], T]) -> T:
