@@ -11,6 +11,7 @@ rasa_port="${RASA_PORT:-5005}"
 action_port=5055  # endpoints.yml points Rasa here
 model="${MODEL:?MODEL must name the trained model; use make run}"
 web_port="${WEB_PORT:-8000}"
+dashboard_port="${DASHBOARD_PORT:-8001}"
 # Browsers may call the webhook only from the page's origin, which they name
 # after what the visitor typed: localhost or 127.0.0.1.
 read -r -a cors_origins <<< "${CORS_ORIGIN:-http://localhost:${web_port} http://127.0.0.1:${web_port}}"
@@ -35,6 +36,9 @@ pids+=($!)
 pids+=($!)
 "$bin/python" -m http.server "$web_port" --bind 127.0.0.1 --directory web > /dev/null 2>&1 &
 pids+=($!)
+# The staff dashboard, on loopback only: other machines reach it through TLS.
+"$bin/python" -m staff dashboard --host 127.0.0.1 --port "$dashboard_port" > /dev/null &
+pids+=($!)
 
 for _ in $(seq 1 120); do
     if curl -sf "http://localhost:${rasa_port}/" > /dev/null; then
@@ -42,6 +46,7 @@ for _ in $(seq 1 120); do
 
 The assistant is ready.
   Visitors chat at:  http://localhost:${web_port}
+  Staff dashboard:   http://localhost:${dashboard_port}  (first: ${bin}/python -m staff add-user NAME)
   Talk to it:  curl -s localhost:${rasa_port}/webhooks/rest/webhook -d '{"sender":"me","message":"how long does kyphoplasty take"}'
   or, in another terminal:  PYTHONPATH=. ${bin}/rasa shell --model models --port 5006
   Stop it:     Ctrl-C
