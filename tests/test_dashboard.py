@@ -13,7 +13,7 @@ from flask import Flask
 
 from clinic_log.database import make_engine
 from staff.dashboard import security
-from tests.dashboard_support import add_user, csrf_token, make_app, sign_in
+from tests.dashboard_support import PASSWORD, add_user, csrf_token, make_app, sign_in
 from tests.staff_log import XSS, clinic_day
 
 
@@ -262,3 +262,26 @@ def test_dashboard_on_postgresql(migrated_url):
     sign_in(client)
     assert "visitor-3" in client.get("/conversations").get_data(as_text=True)
     assert "&lt;script&gt;" in client.get("/inbox").get_data(as_text=True)
+
+
+def test_changed_password_ends_old_sessions(log_url, staff):
+    add_user(log_url, "kim", "a brand new password")
+
+    assert staff.get("/conversations").status_code == 302
+
+
+def test_behind_a_proxy_the_forwarded_address_is_throttled(log_url):
+    client = make_app(log_url, proxies=1, max_failures_per_address=2).test_client()
+
+    def attempt(forwarded_for, password="wrong password!"):
+        token = csrf_token(client)
+        return client.post(
+            "/login",
+            data={"username": "kim", "password": password, "csrf_token": token},
+            headers={"X-Forwarded-For": forwarded_for},
+        )
+
+    assert attempt("203.0.113.7").status_code == 401
+    assert attempt("203.0.113.7", "another wrong one").status_code == 401
+    assert attempt("203.0.113.7", PASSWORD).status_code == 429
+    assert attempt("198.51.100.1", PASSWORD).status_code == 302
