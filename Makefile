@@ -21,12 +21,12 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test setup system-packages browser-packages train lint format validate test-stories test-nlu pytest test-browser bench lock clean
+.PHONY: run test setup system-packages browser-packages train lint format validate test-stories test-nlu pytest test-browser bench lock clean run-cluster cluster-packages test-cluster validate-deploy
 
 run: $(INSTALLED) $(MODEL)
 	scripts/run.sh
 
-test: system-packages lint validate $(MODEL) test-stories test-nlu pytest test-browser
+test: system-packages lint validate validate-deploy $(MODEL) test-stories test-nlu pytest test-cluster test-browser
 	@echo "All checks passed."
 
 setup: $(INSTALLED)
@@ -52,7 +52,7 @@ $(MODEL): | $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy actions bench clinic_channel clinic_nlu clinic_log staff scripts
+	$(BIN)/mypy actions bench clinic_channel cluster clinic_nlu clinic_log staff scripts
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
@@ -70,7 +70,35 @@ test-nlu: $(MODEL)
 	$(BIN)/python scripts/check_nlu_results.py $(RESULTS)/nlu --min-accuracy $(NLU_MIN_ACCURACY)
 
 pytest: $(MODEL) system-packages
-	$(BIN)/pytest --ignore=tests/browser
+	$(BIN)/pytest --ignore=tests/browser --ignore=tests/cluster
+
+# The production topology on loopback (docs/deploy.md): PostgreSQL, Redis, two
+# Rasa servers, two action servers, the dashboard and nginx on CLUSTER_PORT.
+# Runs in the foreground; Ctrl-C stops all of it.
+export CLUSTER_PORT ?= 8080
+run-cluster: $(INSTALLED) $(MODEL) system-packages cluster-packages
+	$(BIN)/python -m cluster
+
+# The cluster's lock store and load balancer, from Debian's packages.
+cluster-packages:
+	scripts/ensure_redis.sh
+	scripts/ensure_nginx.sh
+
+# Two Rasa servers behind nginx: alternating turns, one server stopped mid-run.
+test-cluster: $(MODEL) system-packages cluster-packages
+	$(BIN)/pytest tests/cluster
+
+# The Kubernetes files in deploy/k8s/, checked offline against the API's
+# schemas, with the checkers in a venv of their own (pinned by hash).
+DEPLOY_VENV := .venv-deploy
+validate-deploy: $(DEPLOY_VENV)/.installed
+	$(DEPLOY_VENV)/bin/python scripts/validate_deploy.py
+
+$(DEPLOY_VENV)/.installed: deploy/requirements-validate.txt .python-version
+	rm -rf $(DEPLOY_VENV)
+	python3.10 -m venv $(DEPLOY_VENV)
+	$(DEPLOY_VENV)/bin/pip install --quiet --require-hashes -r deploy/requirements-validate.txt
+	touch $@
 
 # The widget in web/ against the real assistant; screenshots in results/screenshots.
 test-browser: $(MODEL) browser-packages

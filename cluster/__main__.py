@@ -43,8 +43,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         "--dashboard-port",
         type=int,
-        default=int(os.environ.get("DASHBOARD_PORT", "8050")),
-        help="the staff dashboard's port (default: $DASHBOARD_PORT or 8050)",
+        default=int(os.environ.get("DASHBOARD_PORT", "8001")),
+        help="the staff dashboard's port (default: $DASHBOARD_PORT or 8001)",
     )
     parser.add_argument("--rasa-servers", type=int, default=2, choices=range(1, 9))
     parser.add_argument("--action-servers", type=int, default=2, choices=range(1, 9))
