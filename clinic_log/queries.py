@@ -13,6 +13,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from clinic_log.models import AppointmentRequest, Conversation, Exchange
+from clinic_log.repository import exchange_row
 
 Row = Dict[str, Any]
 
@@ -119,22 +120,6 @@ def conversations(session: Session, wanted: ConversationFilter) -> List[Row]:
     ]
 
 
-def _exchange_row(exchange: Exchange) -> Row:
-    return {
-        "message_id": exchange.message_id,
-        "time": exchange.time.isoformat(),
-        "text": exchange.text,
-        "text_truncated": exchange.text_truncated,
-        "intent": exchange.intent,
-        "confidence": exchange.confidence,
-        "answer_key": exchange.answer_key,
-        "reply": exchange.reply,
-        "is_fallback": exchange.is_fallback,
-        "is_emergency": exchange.is_emergency,
-        "is_out_of_scope": exchange.is_out_of_scope,
-    }
-
-
 def transcript(session: Session, sender_id: str) -> Optional[List[Row]]:
     """One visitor's turns, oldest first; None if there is no such conversation."""
     found = session.execute(
@@ -147,7 +132,7 @@ def transcript(session: Session, sender_id: str) -> Optional[List[Row]]:
         .where(Exchange.conversation_id == found)
         .order_by(Exchange.time, Exchange.id)
     )
-    return [_exchange_row(exchange) for exchange in session.execute(query).scalars()]
+    return [exchange_row(exchange) for exchange in session.execute(query).scalars()]
 
 
 def unanswered_condition() -> Any:
@@ -176,7 +161,7 @@ def unanswered(session: Session) -> List[Row]:
         .order_by(Exchange.time.desc(), Exchange.id.desc())
     )
     return [
-        {**_exchange_row(exchange), "sender_id": sender_id}
+        {**exchange_row(exchange), "sender_id": sender_id}
         for exchange, sender_id in session.execute(query)
     ]
 
@@ -209,7 +194,7 @@ def stats(session: Session, since: date, until: date, top: int = 10) -> Row:
     """
     start, end = _day_start(since), _day_start(until) + timedelta(days=1)
     rows = [
-        _exchange_row(exchange) | {"conversation_id": exchange.conversation_id}
+        exchange_row(exchange) | {"conversation_id": exchange.conversation_id}
         for exchange in session.execute(
             select(Exchange).where(Exchange.time >= start, Exchange.time < end)
         ).scalars()

@@ -163,6 +163,22 @@ def save_feedback(session: Session, record: FeedbackRecord) -> None:
     session.flush()
 
 
+def exchange_row(exchange: Exchange) -> Dict[str, Any]:
+    """One turn as a plain row, without its sender: exports and transcripts alike."""
+    return {
+        "time": exchange.time.isoformat(),
+        "text": exchange.text,
+        "text_truncated": exchange.text_truncated,
+        "intent": exchange.intent,
+        "confidence": exchange.confidence,
+        "answer_key": exchange.answer_key,
+        "reply": exchange.reply,
+        "is_fallback": exchange.is_fallback,
+        "is_emergency": exchange.is_emergency,
+        "is_out_of_scope": exchange.is_out_of_scope,
+    }
+
+
 def exchanges(session: Session) -> List[Dict[str, Any]]:
     """Every logged exchange, oldest first, as plain rows for export."""
     query = (
@@ -171,18 +187,7 @@ def exchanges(session: Session) -> List[Dict[str, Any]]:
         .order_by(Exchange.time, Exchange.id)
     )
     return [
-        {
-            "sender_id": sender_id,
-            "time": exchange.time.isoformat(),
-            "text": exchange.text,
-            "intent": exchange.intent,
-            "confidence": exchange.confidence,
-            "answer_key": exchange.answer_key,
-            "reply": exchange.reply,
-            "is_fallback": exchange.is_fallback,
-            "is_emergency": exchange.is_emergency,
-            "is_out_of_scope": exchange.is_out_of_scope,
-        }
+        {"sender_id": sender_id, **exchange_row(exchange)}
         for exchange, sender_id in session.execute(query)
     ]
 

@@ -31,6 +31,7 @@ from staff import passwords
 from staff.output import (
     EXCHANGE_COLUMNS,
     FORMAT_OPTION,
+    TURN_COLUMNS,
     Row,
     confidence,
     fixed,
@@ -63,18 +64,6 @@ CONVERSATION_COLUMNS = (
     "fallbacks",
     "emergencies",
     "appointments",
-)
-TRANSCRIPT_COLUMNS = (
-    "time",
-    "text",
-    "text_truncated",
-    "intent",
-    "confidence",
-    "answer_key",
-    "reply",
-    "is_fallback",
-    "is_emergency",
-    "is_out_of_scope",
 )
 INBOX_COLUMNS = ("key", "text", "count", "last_seen", "intents", "reviewed")
 AUDIT_COLUMNS = ("time", "actor", "address", "action", "target", "detail")
@@ -211,6 +200,26 @@ def conversations(
     print_table(f"Conversations ({len(rows)})", columns, cells)
 
 
+def _print_turns(title: str, rows: List[Row], with_sender: bool) -> None:
+    """Turns as a table: what the visitor wrote, how it was read, the reply."""
+    sender = [free("sender")] if with_sender else []
+    columns = [fixed("time (UTC)"), *sender, free("visitor wrote"), fixed("intent")]
+    columns += [fixed("conf."), free("reply"), fixed("flags")]
+    cells = [
+        [
+            minute(row["time"]),
+            *([row["sender_id"]] if with_sender else []),
+            row["text"],
+            row["intent"],
+            confidence(row["confidence"]),
+            row["reply"],
+            flags(row),
+        ]
+        for row in rows
+    ]
+    print_table(title, columns, cells)
+
+
 @main.command()
 @click.argument("sender")
 @FORMAT_OPTION
@@ -222,28 +231,9 @@ def show(sender: str, output_format: str) -> None:
     if rows is None:
         _fail(f"no conversation with sender {sender!r}")
     if output_format != "table":
-        print_machine(rows, TRANSCRIPT_COLUMNS, output_format)
+        print_machine(rows, TURN_COLUMNS, output_format)
         return
-    columns = [
-        fixed("time (UTC)"),
-        free("visitor wrote"),
-        fixed("intent"),
-        fixed("conf."),
-        free("reply"),
-        fixed("flags"),
-    ]
-    cells = [
-        [
-            minute(row["time"]),
-            row["text"],
-            row["intent"],
-            confidence(row["confidence"]),
-            row["reply"],
-            flags(row),
-        ]
-        for row in rows
-    ]
-    print_table(f"Conversation {sender}", columns, cells)
+    _print_turns(f"Conversation {sender}", rows, with_sender=False)
 
 
 def _mark_reviewed(keys: Sequence[str]) -> None:
@@ -442,28 +432,7 @@ def export(output_format: str) -> None:
     if output_format != "table":
         print_machine(rows, EXCHANGE_COLUMNS, output_format)
         return
-    columns = [
-        fixed("time (UTC)"),
-        free("sender"),
-        free("visitor wrote"),
-        fixed("intent"),
-        fixed("conf."),
-        free("reply"),
-        fixed("flags"),
-    ]
-    cells = [
-        [
-            minute(row["time"]),
-            row["sender_id"],
-            row["text"],
-            row["intent"],
-            confidence(row["confidence"]),
-            row["reply"],
-            flags(row),
-        ]
-        for row in rows
-    ]
-    print_table("Conversation log", columns, cells)
+    _print_turns("Conversation log", rows, with_sender=True)
 
 
 def _default_retention() -> int:

@@ -25,10 +25,11 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # not be able to move the cursor or recolour a staff member's terminal.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
-EXCHANGE_COLUMNS = (
-    "sender_id",
+# One turn of a conversation, as transcripts and exports list it.
+TURN_COLUMNS = (
     "time",
     "text",
+    "text_truncated",
     "intent",
     "confidence",
     "answer_key",
@@ -37,6 +38,7 @@ EXCHANGE_COLUMNS = (
     "is_emergency",
     "is_out_of_scope",
 )
+EXCHANGE_COLUMNS = ("sender_id", *TURN_COLUMNS)
 FORMAT_OPTION = click.option(
     "--format",
     "output_format",

@@ -15,6 +15,7 @@ EXCHANGE_KEYS = {
     "sender_id",
     "time",
     "text",
+    "text_truncated",
     "intent",
     "confidence",
     "answer_key",
@@ -24,6 +25,7 @@ EXCHANGE_KEYS = {
     "is_out_of_scope",
 }
 APPOINTMENT_KEYS = {
+    "id",
     "sender_id",
     "name",
     "phone",
