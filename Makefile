@@ -52,7 +52,7 @@ $(MODEL): | $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy actions bench clinic_channel cluster clinic_nlu clinic_log staff scripts
+	$(BIN)/mypy actions bench clinic_channel cluster clinic_nlu clinic_log clinic_speed staff scripts
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .

@@ -15,6 +15,7 @@ from clinic_channel.rate_limit import RateLimiter
 from clinic_channel.settings import ChannelSettings
 from clinic_channel.timeouts import limit_action_calls
 from clinic_channel.validation import Refusal, VisitorMessage, parse_body
+from clinic_speed import action_validation
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ class ClinicRestInput(RestInput):
         self._per_sender = RateLimiter(self.settings.per_sender_per_minute)
         self._per_address = RateLimiter(self.settings.per_address_per_minute)
         limit_action_calls(self.settings.action_timeout_s)
+        action_validation.install()
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         """The health check and the guarded webhook."""
