@@ -27,71 +27,51 @@ def fill(
         engine.dispose()
 
 
+COST_REPLY = "The page doesn't cover cost. Call 904.265.7755."
+FIELDS = (
+    "sender_id",
+    "message_id",
+    "time",
+    "text",
+    "intent",
+    "confidence",
+    "answer_key",
+    "reply",
+)
+# FIELDS in order, then the turn's flags.
+CLINIC_DAY = [
+    ("visitor-2", "a1", at(10), "How much does it cost?", "not_covered", 0.9,
+     "utter_not_covered/cost", COST_REPLY, {}),
+    ("visitor-2", "a2", at(11), XSS, "nlu_fallback", 0.3, "utter_default",
+     "Sorry, I didn't get that.", {"is_fallback": True}),
+    ("visitor-2", "a3", at(12), "how much does it COST", "not_covered", 0.88,
+     "utter_not_covered/cost", COST_REPLY, {}),
+    ("visitor-2", "a4", at(13), "my legs went numb", "emergency", 0.2,
+     "utter_emergency", "Call 911 or go to the nearest emergency room.",
+     {"is_emergency": True}),
+    ("visitor-3", "b1", at(20), "I want an appointment", "book_appointment", 0.97,
+     "utter_book_appointment", "Call 904.265.7755.", {}),
+]  # fmt: skip
+
+
 def clinic_day(url: str) -> None:
-    """Three visitors: an answered question, an unsure one with markup, a callback.
+    """Three visitors: answered questions, unanswered ones with markup, a callback.
 
     visitor-1: two FAQ answers.
     visitor-2: a not-covered question asked twice in slightly different
     punctuation, a fallback with a script tag, a red flag.
     visitor-3: a callback request after an appointment intent.
     """
+    turns = [
+        exchange(**dict(zip(FIELDS, row[:-1], strict=True)), **row[-1])
+        for row in CLINIC_DAY
+    ]
     fill(
         url,
         exchanges=[
             exchange(),
             exchange(message_id="m2", time=at(1), answer_key="utter_faq/recovery"),
-            exchange(
-                sender_id="visitor-2",
-                message_id="a1",
-                time=at(10),
-                text="How much does it cost?",
-                intent="not_covered",
-                confidence=0.9,
-                answer_key="utter_not_covered/cost",
-                reply="The page doesn't cover cost. Call 904.265.7755.",
-            ),
-            exchange(
-                sender_id="visitor-2",
-                message_id="a2",
-                time=at(11),
-                text=XSS,
-                intent="nlu_fallback",
-                confidence=0.3,
-                answer_key="utter_default",
-                reply="Sorry, I didn't get that.",
-                is_fallback=True,
-            ),
-            exchange(
-                sender_id="visitor-2",
-                message_id="a3",
-                time=at(12),
-                text="how much does it COST",
-                intent="not_covered",
-                confidence=0.88,
-                answer_key="utter_not_covered/cost",
-                reply="The page doesn't cover cost. Call 904.265.7755.",
-            ),
-            exchange(
-                sender_id="visitor-2",
-                message_id="a4",
-                time=at(13),
-                text="my legs went numb",
-                intent="emergency",
-                confidence=0.2,
-                answer_key="utter_emergency",
-                reply="Call 911 or go to the nearest emergency room.",
-                is_emergency=True,
-            ),
-            exchange(
-                sender_id="visitor-3",
-                message_id="b1",
-                time=at(20),
-                text="I want an appointment",
-                intent="book_appointment",
-                confidence=0.97,
-                answer_key="utter_book_appointment",
-                reply="Call 904.265.7755.",
-            ),
+            *turns,
         ],
         appointments=[appointment(sender_id="visitor-3", created_at=at(21))],
     )
