@@ -291,7 +291,9 @@ def inbox(
         _mark_reviewed(review_keys)
         return
     items = [
-        item for item in _with_log(inbox_items.load) if show_all or not item.reviewed
+        item
+        for item in _audited("view inbox", "", inbox_items.load)
+        if show_all or not item.reviewed
     ]
     if nlu_intent is not None:
         _print_nlu(nlu_intent, keys, items)
@@ -332,7 +334,11 @@ def appointments(
     """Prints callback requests, oldest first; `appointments mark` updates one."""
     if context.invoked_subcommand is not None:
         return
-    rows = _with_log(lambda session: repository.appointments(session, status))
+    rows = _audited(
+        "view callbacks",
+        status or "all",
+        lambda session: repository.appointments(session, status),
+    )
     if output_format != "table":
         print_machine(rows, APPOINTMENT_COLUMNS, output_format)
         return

@@ -328,6 +328,10 @@ def test_appointments_mark_changes_status_and_is_audited(log_url):
     assert jsonl(run("appointments", "--status", "new", "--format", "jsonl")) == []
     (event,) = [row for row in audit_rows() if row["action"] == "appointment status"]
     assert (event["target"], event["detail"]) == (str(request["id"]), "called")
+    viewed = [
+        row["target"] for row in audit_rows() if row["action"] == "view callbacks"
+    ]
+    assert viewed == ["new", "all", "all"]
 
 
 def test_appointments_mark_refuses_unknown_ids_and_statuses(log_url):

@@ -94,7 +94,8 @@ def transcript(sender: str) -> ResponseReturnValue:
 def inbox() -> ResponseReturnValue:
     """Unanswered questions, grouped; reviewed ones only on request."""
     show_all = bool(request.args.get("all"))
-    items = [item for item in _read(inbox_items.load) if show_all or not item.reviewed]
+    everything = _audited("view inbox", "", inbox_items.load)
+    items = [item for item in everything if show_all or not item.reviewed]
     return render_template("inbox.html", items=items, show_all=show_all)
 
 
@@ -137,7 +138,11 @@ def appointments() -> ResponseReturnValue:
     status = request.args.get("status") or None
     if status is not None and status not in repository.APPOINTMENT_STATUSES:
         abort(400, "unknown status")
-    rows = _read(lambda session: repository.appointments(session, status))
+    rows = _audited(
+        "view callbacks",
+        status or "all",
+        lambda session: repository.appointments(session, status),
+    )
     return render_template(
         "appointments.html",
         rows=rows,
