@@ -21,7 +21,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test setup system-packages browser-packages train lint format validate test-stories test-nlu pytest test-browser bench lock clean run-cluster cluster-packages test-cluster validate-deploy
+.PHONY: run test setup system-packages browser-packages train lint format validate test-stories test-nlu pytest test-browser bench lock clean run-cluster bench-cluster cluster-packages test-cluster validate-deploy
 
 run: $(INSTALLED) $(MODEL)
 	scripts/run.sh
@@ -83,6 +83,10 @@ run-cluster: $(INSTALLED) $(MODEL) system-packages cluster-packages
 cluster-packages:
 	scripts/ensure_redis.sh
 	scripts/ensure_nginx.sh
+
+# The benchmark against one and against two Rasa servers behind nginx.
+bench-cluster: $(INSTALLED) $(MODEL) system-packages cluster-packages
+	$(BIN)/python -m cluster.bench
 
 # Two Rasa servers behind nginx: alternating turns, one server stopped mid-run.
 test-cluster: $(MODEL) system-packages cluster-packages
