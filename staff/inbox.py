@@ -47,6 +47,8 @@ class InboxItem:
     senders: List[str] = field(default_factory=list)
     intents: List[str] = field(default_factory=list)
     reviewed: bool = False
+    # The shown wording was cut at the input length limit.
+    text_truncated: bool = False
 
     @property
     def short_key(self) -> str:
@@ -77,7 +79,12 @@ def group(rows: Iterable[Dict[str, Any]], reviewed: Set[str]) -> List[InboxItem]
         item = items.get(key)
         if item is None:
             item = items[key] = InboxItem(
-                key, row["text"], 0, row["time"], reviewed=key in reviewed
+                key,
+                row["text"],
+                0,
+                row["time"],
+                reviewed=key in reviewed,
+                text_truncated=bool(row.get("text_truncated")),
             )
         item.count += 1
         if row["sender_id"] not in item.senders:

@@ -11,10 +11,12 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
-from clinic_log.database import make_engine
+from clinic_log import accounts
+from clinic_log.database import make_engine, make_session_factory, session_scope
 from staff.dashboard import security
 from tests.dashboard_support import PASSWORD, add_user, csrf_token, make_app, sign_in
-from tests.staff_log import XSS, clinic_day
+from tests.log_records import exchange
+from tests.staff_log import XSS, clinic_day, fill
 
 
 @pytest.fixture(scope="module")
@@ -153,9 +155,6 @@ def test_inbox_review_and_nlu_export(staff):
 
 
 def test_export_csv_neutralises_formulas(log_url, staff):
-    from tests.log_records import exchange
-    from tests.staff_log import fill
-
     fill(log_url, exchanges=[exchange(sender_id="v9", text="=cmd|' /C calc'!A0")])
 
     response = staff.get("/export.csv")
@@ -230,9 +229,6 @@ def test_session_expires_when_idle(log_url):
 
 
 def test_removed_account_loses_its_session(log_url, staff):
-    from clinic_log import accounts
-    from clinic_log.database import make_session_factory, session_scope
-
     engine = make_engine(log_url)
     try:
         with session_scope(make_session_factory(engine)) as session:
@@ -286,3 +282,38 @@ def test_behind_a_proxy_the_forwarded_address_is_throttled(log_url):
     assert attempt("203.0.113.7", "another wrong one").status_code == 401
     assert attempt("203.0.113.7", PASSWORD).status_code == 429
     assert attempt("198.51.100.1", PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("query", "shown", "hidden"),
+    [
+        ("has_emergency=1", ["visitor-2"], ["visitor-1", "visitor-3"]),
+        ("has_appointment=1", ["visitor-3"], ["visitor-1", "visitor-2"]),
+        ("search=numb", ["visitor-2"], ["visitor-1", "visitor-3"]),
+        ("intent=faq", ["visitor-1"], ["visitor-2", "visitor-3"]),
+    ],
+)
+def test_conversation_filters(staff, query, shown, hidden):
+    page = staff.get(f"/conversations?{query}").get_data(as_text=True)
+    assert all(f">{sender}<" in page for sender in shown)
+    assert not any(f">{sender}<" in page for sender in hidden)
+
+
+def test_bad_filter_date_is_a_clear_400(staff):
+    response = staff.get("/conversations?since=last+week")
+    assert response.status_code == 400
+    assert "2026-11-23" in response.get_data(as_text=True)
+
+
+def test_cut_messages_are_marked(log_url, staff):
+    fill(
+        log_url,
+        exchanges=[
+            exchange(
+                sender_id="v8", text="x" * 50, text_truncated=True, is_fallback=True
+            )
+        ],
+    )
+
+    assert "(cut)" in staff.get("/conversations/v8").get_data(as_text=True)
+    assert "(cut)" in staff.get("/inbox").get_data(as_text=True)

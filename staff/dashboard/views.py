@@ -76,7 +76,9 @@ def conversations() -> ResponseReturnValue:
         search=request.args.get("search", "").strip() or None,
     )
     rows = _read(lambda session: queries.conversations(session, wanted))
-    return render_template("conversations.html", rows=rows, args=request.args)
+    return render_template(
+        "conversations.html", rows=rows, args=request.args, limit=wanted.limit
+    )
 
 
 @blueprint.route("/conversations/<path:sender>")
