@@ -96,25 +96,34 @@ def _safe_next(target: Optional[str]) -> str:
     return url_for("views.conversations")
 
 
-def _sign_in(username: str, password: str) -> ResponseReturnValue:
-    address = client_address()
+def _record(username: str, action: str, detail: str = "") -> None:
     with session_scope(log_sessions()) as db:
-        if _throttled(db, username, address):
-            audit.record(
-                db, username, "sign-in refused", username, "throttled", address
-            )
-            return _form(
-                "Too many failed sign-ins. Wait 15 minutes and try again.", 429
-            )
+        audit.record(db, username, action, username, detail, client_address())
+
+
+def _sign_in(username: str, password: str) -> ResponseReturnValue:
+    """Checks the password outside any transaction: hashing is slow on purpose,
+    and SQLite writers (the assistant's log) must not wait for it."""
+    with session_scope(log_sessions()) as db:
+        throttled = _throttled(db, username, client_address())
         user = accounts.find(db, username)
-        if not passwords.verify(user.password_hash if user else None, password):
-            audit.record(db, username, audit.SIGN_IN_FAILED, username, "", address)
-            return _form("Wrong username or password.", 401)
-        assert user is not None
-        if passwords.needs_rehash(user.password_hash):
-            user.password_hash = passwords.hash_password(password)
-        audit.record(db, username, audit.SIGN_IN, username, "", address)
-        member = StaffMember(user.id, user.username, user.password_hash)
+        stored = user.password_hash if user is not None else None
+    if throttled:
+        _record(username, "sign-in refused", "throttled")
+        minutes = settings().failure_window_minutes
+        message = f"Too many failed sign-ins. Wait {minutes} minutes and try again."
+        return _form(message, 429)
+    # Verified even for an unknown name, so timing does not reveal accounts.
+    valid = passwords.verify(stored, password)
+    if user is None or stored is None or not valid:
+        _record(username, audit.SIGN_IN_FAILED)
+        return _form("Wrong username or password.", 401)
+    if passwords.needs_rehash(stored):
+        stored = passwords.hash_password(password)
+        with session_scope(log_sessions()) as db:
+            accounts.save(db, username, stored)
+    _record(username, audit.SIGN_IN)
+    member = StaffMember(user.id, user.username, stored)
     next_page = _safe_next(request.args.get("next"))
     # A fresh session on sign-in: nothing planted before it survives.
     session.clear()
