@@ -1,1 +1,2 @@
-"""Tools for clinic staff: read the conversation log and the callback requests."""
+"""Tools for clinic staff: the conversation log and callback requests, on the
+command line (`python -m staff`) and in a signed-in web dashboard."""

@@ -9,10 +9,11 @@ import pytest
 from alembic import command
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Column, Integer, MetaData, Table, inspect
+from sqlalchemy import Column, Integer, MetaData, Table, inspect, text
 
 from clinic_log.database import make_engine
 from clinic_log.migrations import alembic_config, downgrade, upgrade
+from tests.log_records import T0
 
 ROOT = Path(__file__).resolve().parent.parent
 LOG_TABLES = {
@@ -105,3 +106,37 @@ def test_alembic_command_line_up_and_down(database_url, directory):
 
     assert tables(database_url) >= LOG_TABLES
     assert "Running upgrade  -> 0001" in result.stderr
+
+
+def test_0002_marks_existing_exchanges_as_not_cut(database_url):
+    """Rows logged before 0002 get text_truncated = false, not NULL."""
+    upgrade_to(database_url, "0001")
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO conversations (id, sender_id, channel, started_at, "
+                    "last_seen_at) VALUES (1, 'v1', 'rest', :t, :t)"
+                ),
+                {"t": T0},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO exchanges (conversation_id, message_id, time, text, "
+                    "entities, answer_key, reply, is_fallback, is_emergency, "
+                    "is_out_of_scope) VALUES (1, 'm1', :t, 'hi', '[]', '', '', "
+                    "false, false, false)"
+                ),
+                {"t": T0},
+            )
+        upgrade(database_url)
+        with engine.connect() as connection:
+            cut = connection.execute(text("SELECT text_truncated FROM exchanges"))
+            assert [bool(value) for value in cut.scalars()] == [False]
+    finally:
+        engine.dispose()
+
+
+def upgrade_to(url: str, revision: str) -> None:
+    command.upgrade(alembic_config(url), revision)
