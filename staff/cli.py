@@ -394,17 +394,17 @@ def _percent(value: Optional[float]) -> str:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["json", "csv", "table"]),
+    type=click.Choice(["jsonl", "csv", "table"]),
     default="table",
     show_default=True,
-    help="json: totals and days as one object; csv: the days.",
+    help="jsonl: the whole report as one line; csv: one row a day.",
 )
 def stats(days: int, until: Optional[str], output_format: str) -> None:
     """Activity of the last DAYS days (UTC): per day, rates and top topics."""
     last = _day(until) or datetime.now(timezone.utc).date()
     first = last - timedelta(days=days - 1)
     report = _with_log(lambda session: queries.stats(session, first, last))
-    if output_format == "json":
+    if output_format == "jsonl":
         print_machine([report], (), "jsonl")
         return
     if output_format == "csv":

@@ -342,7 +342,7 @@ def test_appointments_mark_refuses_unknown_ids_and_statuses(log_url):
 def test_stats_counts_rates_and_topics(log_url):
     clinic_day(log_url)
 
-    result = run("stats", "--days", "2", "--until", "2026-11-23", "--format", "json")
+    result = run("stats", "--days", "2", "--until", "2026-11-23", "--format", "jsonl")
 
     (report,) = jsonl(result)
     assert (report["conversations"], report["messages"]) == (3, 7)
@@ -355,6 +355,9 @@ def test_stats_counts_rates_and_topics(log_url):
     assert report["days"][1]["messages"] == 7
     table = run("stats", "--days", "2", "--until", "2026-11-23")
     assert "answer rate 57%" in table.stdout
+    days = run("stats", "--days", "2", "--until", "2026-11-23", "--format", "csv")
+    assert days.stdout.splitlines()[0].startswith("day,conversations,messages")
+    assert days.stdout.splitlines()[2].startswith("2026-11-23,3,7,4,1,1,1")
 
 
 def test_purge_removes_old_conversations_keeps_open_callbacks(log_url):
