@@ -60,11 +60,15 @@ def _run_as_postgres(*command: str) -> None:
         raise ServiceError(f"{Path(command[0]).name} failed: {output}")
 
 
-def _init_data_dir(root: Path, password: str) -> Path:
-    """initdb into `<root>/data` with `password` for TCP logins."""
+def init_data_dir(root: Path, password: str) -> Path:
+    """initdb into `<root>/data` with `password` for TCP logins.
+
+    `root` (created if missing) becomes the `postgres` user's, owner-only.
+    """
     if not (PG_BIN / "initdb").exists():
         raise ServiceError(f"PostgreSQL 15 not found in {PG_BIN}: {INSTALL_HINT}")
-    root.mkdir(mode=0o700)
+    root.mkdir(mode=0o700, exist_ok=True)
+    root.chmod(0o700)
     password_file = root / "password"
     password_file.write_text(password + "\n", encoding="utf-8")
     if os.geteuid() == 0:
@@ -139,7 +143,7 @@ def start_postgres(
     as the cluster. SIGINT is PostgreSQL's fast shutdown.
     """
     password = secrets.token_urlsafe(24)
-    data_dir = _init_data_dir(root, password)
+    data_dir = init_data_dir(root, password)
     as_root = os.geteuid() == 0
     service = spawn(
         "postgresql",

@@ -201,6 +201,8 @@ class Cluster:
             [_venv_bin("rasa"), "run", "actions", "--actions", "actions",
              "--port", str(self.action_ports[index])],
             SANIC_HOST="127.0.0.1",
+            # The log writer's write-ahead journal stays with this cluster.
+            CLINIC_JOURNAL_DIR=str(self.workdir / "journal"),
         )  # fmt: skip
 
     def _start_rasa(self, index: int) -> Service:

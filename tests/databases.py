@@ -26,6 +26,8 @@ from sqlalchemy.engine import Engine
 
 from clinic_log.database import SessionFactory, make_engine, make_session_factory
 from clinic_log.migrations import upgrade
+from cluster.postgres import init_data_dir
+from cluster.processes import ServiceError
 from tests.servers import free_port
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -142,7 +144,7 @@ def start_cluster() -> PostgresCluster:
     """initdb + pg_ctl start in a fresh temporary folder owned by `postgres`."""
     try:
         return _start_cluster()
-    except (OSError, LookupError) as error:  # no runuser, no postgres user...
+    except (OSError, LookupError, ServiceError) as error:  # no postgres user...
         pytest.fail(f"PostgreSQL could not start: {error}", pytrace=False)
 
 
@@ -153,27 +155,7 @@ def _start_cluster() -> PostgresCluster:
         )
     root = Path(tempfile.mkdtemp(prefix="clinic-pg-"))
     cluster = PostgresCluster(root=root, port=free_port())
-    password_file = root / "password"
-    password_file.write_text(PG_PASSWORD + "\n", encoding="utf-8")
-    if os.geteuid() == 0:
-        shutil.chown(root, user=PG_USER, group=PG_USER)
-        shutil.chown(password_file, user=PG_USER, group=PG_USER)
-    root.chmod(0o700)
-    _check(
-        _as_postgres(
-            str(PG_BIN / "initdb"),
-            f"--pgdata={cluster.data_dir}",
-            f"--username={PG_USER}",
-            f"--pwfile={password_file}",
-            "--auth-local=trust",
-            "--auth-host=scram-sha-256",
-            "--encoding=UTF8",
-            "--no-locale",
-            "--no-sync",
-        ),
-        "initdb",
-    )
-    password_file.unlink()
+    init_data_dir(root, PG_PASSWORD)
     cluster.start()
     return cluster
 
