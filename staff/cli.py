@@ -65,6 +65,8 @@ CONVERSATION_COLUMNS = (
     "emergencies",
     "appointments",
 )
+# Short enough for an 80-column terminal.
+DAY_HEADERS = ("day", "conv.", "msgs", "answered", "fallb.", "emerg.", "callbacks")
 INBOX_COLUMNS = ("key", "text", "count", "last_seen", "intents", "reviewed")
 AUDIT_COLUMNS = ("time", "actor", "address", "action", "target", "detail")
 DAY_COLUMNS = (
@@ -420,7 +422,7 @@ def stats(days: int, until: Optional[str], output_format: str) -> None:
     active = [day for day in report["days"] if day["messages"] or day["appointments"]]
     print_table(
         "Active days",
-        [fixed(column) for column in DAY_COLUMNS],
+        [fixed(header) for header in DAY_HEADERS],
         [[day[column] for column in DAY_COLUMNS] for day in active],
     )
     print_table(
