@@ -5,6 +5,7 @@ import stat
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
@@ -25,6 +26,17 @@ def test_secret_key_is_made_once_and_kept_owner_only(tmp_path, monkeypatch):
     assert len(first) >= 48
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert secret_key(path) == first
+
+
+def test_processes_starting_together_agree_on_one_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("DASHBOARD_SECRET_KEY", raising=False)
+    path = tmp_path / "var" / "dashboard_secret_key"
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        keys = set(pool.map(lambda _: secret_key(path), range(16)))
+
+    assert keys == {path.read_text(encoding="ascii")}
+    assert [entry.name for entry in path.parent.iterdir()] == [path.name]
 
 
 def test_secret_key_from_the_environment_wins(tmp_path, monkeypatch):

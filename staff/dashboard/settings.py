@@ -29,15 +29,22 @@ def secret_key(path: Path = SECRET_KEY_FILE) -> str:
     given = os.environ.get("DASHBOARD_SECRET_KEY", "").strip()
     if given:
         return given
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
+    if path.exists():
         return path.read_text(encoding="ascii").strip()
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # Written aside, then linked into place: a process starting at the same
+    # moment either wins the link or reads the complete key of the winner.
+    draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="ascii") as key_file:
-        key = secrets.token_urlsafe(48)
-        key_file.write(key)
-    return key
+        key_file.write(secrets.token_urlsafe(48))
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return path.read_text(encoding="ascii").strip()
 
 
 @dataclass(frozen=True)
