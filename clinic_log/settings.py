@@ -4,6 +4,7 @@ Rasa's tracker store, the action server and the staff tools all read
 `DATABASE_URL`, so they can never disagree about which database holds the log.
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -28,12 +29,15 @@ def database_url() -> str:
     return f"sqlite:///{DEFAULT_DATABASE}"
 
 
-def journal_directory() -> Path:
-    """Where log writers keep records the database has not confirmed yet.
+def journal_directory(url: str) -> Path:
+    """Where log writers for the database at `url` keep unconfirmed records.
 
-    `CLINIC_JOURNAL_DIR` wins; by default `var/journal/` beside the SQLite
-    log. Every action server on a machine must share it, so that a restarted
+    Under `CLINIC_JOURNAL_DIR` (default `var/journal/`), one sub-folder per
+    database, named by a hash of its URL: a writer replays only journals meant
+    for its own database, however many assistants share the machine. Every
+    action server of one database must share the folder, so that a restarted
     one replays what a stopped one left.
     """
     configured = os.environ.get("CLINIC_JOURNAL_DIR", "").strip()
-    return Path(configured) if configured else REPO_ROOT / "var" / "journal"
+    base = Path(configured) if configured else REPO_ROOT / "var" / "journal"
+    return base / hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]

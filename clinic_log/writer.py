@@ -279,7 +279,7 @@ def default_writer() -> LogWriter:
             engine = make_engine(url)
             _default_writer = LogWriter(
                 make_session_factory(engine),
-                journal_dir=journal_directory(),
+                journal_dir=journal_directory(url),
                 setup=lambda: upgrade(url),
             )
         return _default_writer

@@ -259,4 +259,6 @@ def test_default_writer_migrates_the_database_itself(
     finally:
         engine.dispose()
     assert [row["text"] for row in rows] == [exchange().text]
-    assert (tmp_path / "journal").is_dir()
+    assert [folder.name for folder in (tmp_path / "journal").iterdir()] == [
+        writer.journal_directory(database_url).name
+    ]
