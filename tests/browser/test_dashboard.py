@@ -6,12 +6,13 @@ log filled through the real repository; no Rasa server is needed.
 
 import threading
 from collections.abc import Iterator
-from typing import List
+from typing import Any, Dict, List
 
 import pytest
 from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
+from tests.browser.support import AXE_SCRIPT, SETUP_HINT
 from tests.dashboard_support import PASSWORD, add_user, make_app
 from tests.staff_log import XSS, clinic_day
 
@@ -95,3 +96,40 @@ def test_mark_callback_called_and_inbox_item_reviewed(
     page.get_by_role("link", name="Audit").click()
     expect(page.locator("main")).to_contain_text("appointment status")
     expect(page.locator("main")).to_contain_text("inbox reviewed")
+
+
+def serious_axe_violations(page: Page) -> List[Dict[str, Any]]:
+    """axe-core's serious and critical violations on the page as it is now.
+
+    Evaluated through the DevTools protocol rather than a script tag: the
+    dashboard's content security policy rightly refuses every script tag.
+    """
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"{AXE_SCRIPT} not found: {SETUP_HINT}", pytrace=False)
+    page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
+    results = page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations']})"
+    )
+    return [
+        {"id": violation["id"], "targets": [n["target"] for n in violation["nodes"]]}
+        for violation in results["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
+def test_pages_have_no_serious_accessibility_problems(
+    page: Page, dashboard: str, console_errors: List[str]
+) -> None:
+    page.goto(f"{dashboard}/login")
+    assert serious_axe_violations(page) == []
+    sign_in(page, dashboard)
+    for path in (
+        "/conversations",
+        "/conversations/visitor-2",
+        "/inbox",
+        "/appointments",
+        "/stats",
+        "/audit",
+    ):
+        page.goto(f"{dashboard}{path}")
+        assert serious_axe_violations(page) == [], path
