@@ -6,6 +6,7 @@ log filled through the real repository; no Rasa server is needed.
 
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
@@ -118,7 +119,7 @@ def serious_axe_violations(page: Page) -> List[Dict[str, Any]]:
 
 
 def test_pages_have_no_serious_accessibility_problems(
-    page: Page, dashboard: str, console_errors: List[str]
+    page: Page, dashboard: str, console_errors: List[str], screenshots: Path
 ) -> None:
     page.goto(f"{dashboard}/login")
     assert serious_axe_violations(page) == []
@@ -133,3 +134,5 @@ def test_pages_have_no_serious_accessibility_problems(
     ):
         page.goto(f"{dashboard}{path}")
         assert serious_axe_violations(page) == [], path
+        name = path.strip("/").replace("/", "-")
+        page.screenshot(path=screenshots / f"dashboard-{name}.png", full_page=True)
