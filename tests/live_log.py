@@ -11,6 +11,16 @@ from clinic_log.models import AppointmentRequest, Conversation, Exchange
 
 T = TypeVar("T")
 
+# A complete callback request as a visitor types it: six turns, one request.
+CALLBACK_REQUEST = (
+    "/request_appointment",
+    "yes please",
+    "Ann Lee",
+    "904 555 0134",
+    "weekday mornings",
+    "skip",
+)
+
 
 class LoggedExchange(NamedTuple):
     """One row of `exchanges`, with its conversation's sender id."""

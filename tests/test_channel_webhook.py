@@ -13,7 +13,12 @@ from typing import Iterator, List
 import pytest
 
 from clinic_channel.validation import MAX_TEXT_CHARS
-from tests.live_log import eventually, exchanges_of, logged_appointments
+from tests.live_log import (
+    CALLBACK_REQUEST,
+    eventually,
+    exchanges_of,
+    logged_appointments,
+)
 from tests.servers import AssistantServers, start_assistant, write_credentials
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,15 +152,7 @@ def test_names_and_numbers_stay_in_the_request_and_out_of_the_exchanges(
     webhook: Webhook,
 ) -> None:
     sender = "callback-visitor"
-    for message in (
-        "my name is Ann Lee, my number is 904-555-0134",
-        "/request_appointment",
-        "yes please",
-        "Ann Lee",
-        "904 555 0134",
-        "weekday mornings",
-        "skip",
-    ):
+    for message in ("my name is Ann Lee, my number is 904-555-0134", *CALLBACK_REQUEST):
         status, _ = webhook.send(sender, message)
         assert status == 200
 

@@ -18,18 +18,15 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from clinic_log.tracker_store import ClinicTrackerStore
 from tests.databases import PostgresCluster, start_cluster, stop_cluster
-from tests.live_log import eventually, logged_appointments, logged_exchanges
+from tests.live_log import (
+    CALLBACK_REQUEST,
+    eventually,
+    logged_appointments,
+    logged_exchanges,
+)
 from tests.servers import AssistantServers, start_assistant
 
 ROOT = Path(__file__).resolve().parent.parent
-CALLBACK = [
-    "/request_appointment",
-    "yes please",
-    "Ann Lee",
-    "904 555 0134",
-    "weekday mornings",
-    "skip",
-]
 QUESTIONS = [
     "how long does kyphoplasty take",
     "when can I walk after the procedure",
@@ -76,13 +73,13 @@ def test_postgresql_stopped_and_action_server_restarted_loses_nothing(
         cluster.stop()
         try:
             converse(servers, "during", QUESTIONS)
-            confirmation = converse(servers, "callback", CALLBACK)
+            confirmation = converse(servers, "callback", list(CALLBACK_REQUEST))
             servers.kill_action_server()  # a restart while records wait
             servers.restart_action_server()
             converse(servers, "after-restart", QUESTIONS)
         finally:
             cluster.start()
-        sent += 2 * len(QUESTIONS) + len(CALLBACK)
+        sent += 2 * len(QUESTIONS) + len(CALLBACK_REQUEST)
         assert confirmation[0].startswith("Thank you, Ann Lee.")
 
         rows = eventually(
