@@ -66,6 +66,18 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     return args
 
 
+def ready_message(cluster: Cluster) -> str:
+    """Where visitors and staff connect, and where the logs are."""
+    dashboard = cluster.dashboard_url if cluster.settings.dashboard else "(not started)"
+    return (
+        "\nThe cluster is ready.\n"
+        f"  Visitors (nginx): {cluster.url}/webhooks/rest/webhook\n"
+        f"  Staff dashboard:  {dashboard}\n"
+        f"  Server logs:      {cluster.logs}\n"
+        "  Stop it:          Ctrl-C\n"
+    )
+
+
 def _stop_on_signal(signum: int, _: Optional[FrameType]) -> None:
     raise KeyboardInterrupt(signal.Signals(signum).name)
 
@@ -83,17 +95,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         dashboard=not args.no_dashboard,
         address_rate_per_minute=args.address_limit,
     )
-    cluster = Cluster(settings, progress=lambda line: print(line, flush=True))
     try:
+        cluster = Cluster(settings, progress=lambda line: print(line, flush=True))
         with cluster:
-            print(
-                f"\nThe cluster is ready.\n"
-                f"  Visitors (nginx): {cluster.url}/webhooks/rest/webhook\n"
-                f"  Staff dashboard:  {cluster.dashboard_url}\n"
-                f"  Server logs:      {cluster.logs}\n"
-                f"  Stop it:          Ctrl-C\n",
-                flush=True,
-            )
+            print(ready_message(cluster), flush=True)
             while True:
                 cluster.check_alive()
                 time.sleep(WATCH_INTERVAL_S)

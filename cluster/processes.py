@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Optional, Sequence
 
 STOP_GRACE_S = 20.0
+LOG_TAIL_LINES = 15
 _PR_SET_PDEATHSIG = 1
 
 
@@ -40,12 +41,20 @@ class Service:
         return self.process.poll() is None
 
     def check_alive(self) -> None:
-        """Raises ServiceError if the server has exited."""
+        """Raises ServiceError, with the end of the server's log, if it exited."""
         if not self.running:
             raise ServiceError(
-                f"{self.name} exited with code {self.process.returncode}; "
-                f"see {self.log_path}"
+                f"{self.name} exited with code {self.process.returncode}. "
+                f"The end of its log:\n{self.log_tail()}"
             )
+
+    def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
+        """The last lines of the server's log: its folder is deleted on stop."""
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return "(no log)"
+        return "\n".join(text.splitlines()[-lines:]) or "(empty log)"
 
     def stop(self, grace_s: float = STOP_GRACE_S) -> None:
         """Asks the server to stop, kills it after `grace_s`, then its leftovers."""
@@ -110,5 +119,6 @@ def wait_for_http(url: str, service: Service, timeout_s: float) -> None:
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.5)
     raise ServiceError(
-        f"{service.name} did not answer at {url} within {timeout_s:.0f} s"
+        f"{service.name} did not answer at {url} within {timeout_s:.0f} s. "
+        f"The end of its log:\n{service.log_tail()}"
     )

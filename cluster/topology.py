@@ -38,6 +38,23 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def chosen_port(port: int, what: str) -> int:
+    """`port` if it is free on 127.0.0.1 (any free port for 0), else a clear error.
+
+    Checked before anything starts, rather than after a minute of model loading.
+    """
+    if port == 0:
+        return free_port()
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as error:
+            raise ServiceError(
+                f"port {port} for {what} is not free on 127.0.0.1 ({error.strerror})"
+            ) from error
+    return port
+
+
 @dataclass(frozen=True)
 class ClusterSettings:
     """What to start. Port 0 means "any free port"."""
@@ -71,8 +88,12 @@ class Cluster:
     def __post_init__(self) -> None:
         """Picks the ports; nothing is started yet."""
         settings = self.settings
-        self.public_port = settings.public_port or free_port()
-        self.dashboard_port = settings.dashboard_port or free_port()
+        self.public_port = chosen_port(settings.public_port, "nginx")
+        self.dashboard_port = (
+            chosen_port(settings.dashboard_port, "the dashboard")
+            if settings.dashboard
+            else 0
+        )
         self.rasa_ports = [free_port() for _ in range(settings.rasa_servers)]
         self.action_ports = [free_port() for _ in range(settings.action_servers)]
         self.actions_port = free_port()
@@ -133,8 +154,8 @@ class Cluster:
         self.services.append(self.redis.service)
         self._wait_for_redis(self.redis)
         self.progress(
-            f"Starting {len(self.action_ports)} action servers and "
-            f"{len(self.rasa_ports)} Rasa servers (loading the model takes a while)..."
+            f"Starting action servers ({len(self.action_ports)}) and Rasa servers "
+            f"({len(self.rasa_ports)}); loading the model takes a while..."
         )
         actions = [self._start_action_server(i) for i in range(len(self.action_ports))]
         self.rasa = [self._start_rasa(i) for i in range(len(self.rasa_ports))]
