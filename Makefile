@@ -98,9 +98,9 @@ DEPLOY_VENV := .venv-deploy
 validate-deploy: $(DEPLOY_VENV)/.installed
 	$(DEPLOY_VENV)/bin/python scripts/validate_deploy.py
 
-$(DEPLOY_VENV)/.installed: deploy/requirements-validate.txt .python-version
+$(DEPLOY_VENV)/.installed: deploy/requirements-validate.txt | $(INSTALLED)
 	rm -rf $(DEPLOY_VENV)
-	python3.10 -m venv $(DEPLOY_VENV)
+	$(BIN)/python -m venv $(DEPLOY_VENV)
 	$(DEPLOY_VENV)/bin/pip install --quiet --require-hashes -r deploy/requirements-validate.txt
 	touch $@
 
