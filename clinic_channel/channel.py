@@ -2,7 +2,8 @@
 
 import asyncio
 import logging
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+import uuid
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -14,6 +15,7 @@ from clinic_channel import failures
 from clinic_channel.rate_limit import RateLimiter
 from clinic_channel.settings import ChannelSettings
 from clinic_channel.timeouts import limit_action_calls
+from clinic_channel.turn_log import log_failed_turn
 from clinic_channel.validation import Refusal, VisitorMessage, parse_body
 from clinic_speed import action_validation
 
@@ -85,7 +87,10 @@ class ClinicRestInput(RestInput):
         limited = self._rate_limited(parsed.sender, request.ip)
         if limited is not None:
             return limited
-        return response.json(await self._replies(parsed, on_new_message))
+        replies, failed_message_id = await self._replies(parsed, on_new_message)
+        if failed_message_id is not None:
+            await self._log_failed_turn(request, parsed.sender, failed_message_id)
+        return response.json(replies)
 
     def _rate_limited(self, sender: str, address: str) -> Optional[HTTPResponse]:
         """A friendly 429 with the phone number, or None when within the limits."""
@@ -104,24 +109,38 @@ class ClinicRestInput(RestInput):
 
     async def _replies(
         self, message: VisitorMessage, on_new_message: Handler
-    ) -> List[Dict[str, Any]]:
-        """Runs the turn; adds the phone number if any part of it failed."""
+    ) -> Tuple[List[Dict[str, Any]], Optional[str]]:
+        """Runs the turn; adds the phone number if any part of it failed.
+
+        Returns the replies and, if the turn failed, its message id.
+        """
         collector = CollectingOutputChannel()
         user_message = UserMessage(
             message.text,
             collector,
             message.sender,
             input_channel=self.name(),
+            message_id=uuid.uuid4().hex,
             metadata={TRUNCATED_KEY: message.truncated},
         )
         with failures.TurnWatch() as watch:
             failed = await self._run_turn(on_new_message, user_message)
-        if failed or watch.failures:
-            collector.messages.append(
-                {"recipient_id": message.sender, "text": FALLBACK_TEXT}
-            )
         replies: List[Dict[str, Any]] = collector.messages
-        return replies
+        if not (failed or watch.failures):
+            return replies, None
+        replies.append({"recipient_id": message.sender, "text": FALLBACK_TEXT})
+        return replies, user_message.message_id
+
+    async def _log_failed_turn(
+        self, request: Request, sender: str, message_id: str
+    ) -> None:
+        """Logs the turn the action server could not; never fails the reply."""
+        try:
+            await log_failed_turn(
+                request.app.ctx.agent, sender, message_id, FALLBACK_TEXT
+            )
+        except Exception as error:
+            logger.error("could not log a failed turn: %s", type(error).__name__)
 
     async def _run_turn(self, on_new_message: Handler, message: UserMessage) -> bool:
         """True if the turn raised or ran out of time; never logs visitor text."""

@@ -1,4 +1,6 @@
-"""The action server crashes or hangs: visitors still get an answer or the phone number.
+"""The action server crashes or hangs: visitors get an answer or the phone number.
+
+Turns the action server could not log are logged by the channel instead.
 
 The action server really is killed (SIGKILL) or frozen (SIGSTOP) under a
 running Rasa server; nothing is mocked. Timeouts are shortened so a frozen
@@ -12,6 +14,8 @@ from typing import Iterator, List
 
 import pytest
 
+from clinic_channel.channel import FALLBACK_TEXT
+from tests.live_log import eventually, exchanges_of
 from tests.servers import AssistantServers, start_assistant, write_credentials
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,17 +27,24 @@ CLIENT_TIMEOUT_S = TURN_TIMEOUT_S + 10
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AssistantServers]:
-    folder = tmp_path_factory.mktemp("action-faults")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("action-faults")
+
+
+@pytest.fixture(scope="module")
+def log_url(folder: Path) -> str:
+    return f"sqlite:///{folder / 'clinic.db'}"
+
+
+@pytest.fixture(scope="module")
+def servers(folder: Path, log_url: str) -> Iterator[AssistantServers]:
     credentials = write_credentials(
         ROOT,
         folder / "credentials.yml",
         action_timeout_s=ACTION_TIMEOUT_S,
         turn_timeout_s=TURN_TIMEOUT_S,
     )
-    started = start_assistant(
-        ROOT, f"sqlite:///{folder / 'clinic.db'}", credentials=credentials
-    )
+    started = start_assistant(ROOT, log_url, credentials=credentials)
     yield started
     started.stop()
 
@@ -54,22 +65,31 @@ def killed(servers: AssistantServers) -> Iterator[AssistantServers]:
         servers.restart_action_server()
 
 
+def logged_reply(log_url: str, sender: str) -> str:
+    """The one logged reply of `sender`'s conversation (written in the background)."""
+    rows = eventually(lambda: exchanges_of(log_url, sender), bool, timeout_s=30)
+    assert len(rows) == 1
+    return rows[0].reply
+
+
 def test_an_unsure_message_gets_the_phone_number_without_suggestions(
-    killed: AssistantServers,
+    killed: AssistantServers, log_url: str
 ) -> None:
     # Unsure messages get "did you mean" buttons from the action server.
     texts = say(killed, "no-actions", "asdf qwer zxcv")
 
     assert any(PHONE in text for text in texts)
+    assert logged_reply(log_url, "no-actions").endswith(FALLBACK_TEXT)
 
 
-def test_a_plain_answer_still_comes_with_the_action_server_down(
-    killed: AssistantServers,
+def test_a_plain_answer_still_comes_and_is_logged_with_the_action_server_down(
+    killed: AssistantServers, log_url: str
 ) -> None:
     texts = say(killed, "no-actions-faq", "how long does kyphoplasty take")
 
     assert "one hour per damaged vertebra" in texts[0]
     assert PHONE in texts[-1]
+    assert logged_reply(log_url, "no-actions-faq") == "\n".join(texts)
 
 
 def test_a_crash_in_the_middle_of_a_callback_request(servers: AssistantServers) -> None:
