@@ -89,7 +89,7 @@ bench-cluster: $(INSTALLED) $(MODEL) system-packages cluster-packages
 	$(BIN)/python -m cluster.bench
 
 # Two Rasa servers behind nginx: alternating turns, one server stopped mid-run.
-test-cluster: $(MODEL) system-packages cluster-packages
+test-cluster: $(MODEL) system-packages cluster-packages $(DEPLOY_VENV)/.installed
 	$(BIN)/pytest tests/cluster
 
 # The Kubernetes files in deploy/k8s/, checked offline against the API's

@@ -27,7 +27,7 @@ from yamllint.config import YamlLintConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 K8S = ROOT / "deploy" / "k8s"
-VALUES = K8S / "rasa-values.yaml"
+VALUES_NAME = "rasa-values.yaml"
 KUBERNETES_VERSION = "1.30.0"
 YAMLLINT = YamlLintConfig(
     "extends: default\n"
@@ -75,10 +75,10 @@ def schema_errors(resource: Dict[str, Any], where: str) -> List[str]:
     return []
 
 
-def manifests() -> Iterator[Tuple[Path, Dict[str, Any]]]:
+def manifests(folder: Path) -> Iterator[Tuple[Path, Dict[str, Any]]]:
     """Every resource in every manifest file (all but the Helm values)."""
-    for path in sorted(K8S.glob("*.yaml")):
-        if path != VALUES:
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name != VALUES_NAME:
             for document in yaml.safe_load_all(path.read_text(encoding="utf-8")):
                 if document:
                     yield path, document
@@ -98,14 +98,17 @@ def secret_refs(node: Any) -> Iterator[Tuple[str, str]]:
 
 
 def deployment_from_values(values: Dict[str, Any]) -> Dict[str, Any]:
-    """A Deployment built from the values the way the chart builds its own."""
+    """A Deployment built from the values the way the chart builds its own.
+
+    A value left out takes the chart's documented default.
+    """
+    image = values.get("image", {})
+    settings = values.get("applicationSettings", {})
     container = {
         "name": "rasa",
-        "image": f"{values['registry']}/{values['image']['name']}:"
-        f"{values['image']['tag']}",
-        "ports": [
-            {"name": "http", "containerPort": values["applicationSettings"]["port"]}
-        ],
+        "image": f"{values.get('registry', 'docker.io/rasa')}/"
+        f"{image.get('name', 'rasa')}:{image.get('tag', '3.2.6')}",
+        "ports": [{"name": "http", "containerPort": settings.get("port", 5005)}],
         "env": values.get("extraEnv", []),
         "resources": values.get("resources", {}),
         "readinessProbe": values.get("readinessProbe"),
@@ -118,8 +121,8 @@ def deployment_from_values(values: Dict[str, Any]) -> Dict[str, Any]:
         "kind": "Deployment",
         "metadata": {"name": "rasa", "labels": labels},
         "spec": {
-            "replicas": values["replicaCount"],
-            "strategy": values["strategy"],
+            "replicas": values.get("replicaCount", 1),
+            "strategy": values.get("strategy", {"type": "RollingUpdate"}),
             "selector": {"matchLabels": labels},
             "template": {
                 "metadata": {"labels": labels},
@@ -132,23 +135,27 @@ def deployment_from_values(values: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
-def check_values(services: Dict[str, int]) -> List[str]:
+def check_values(path: Path, services: Dict[str, int]) -> List[str]:
     """The chart values: known keys, valid embedded objects, consistent wiring."""
-    values = yaml.safe_load(VALUES.read_text(encoding="utf-8"))
+    values = yaml.safe_load(path.read_text(encoding="utf-8"))
     errors = [
-        f"{VALUES.name}: {key!r} is not a documented value of Rasa's chart"
+        f"{path.name}: {key!r} is not a documented value of Rasa's chart"
         for key in sorted(set(values) - CHART_KEYS)
     ]
-    errors += schema_errors(deployment_from_values(values), f"{VALUES.name} (as run)")
-    provided = {entry["name"] for entry in values.get("extraEnv", [])}
-    endpoints = yaml.safe_dump(values["applicationSettings"]["endpoints"])
+    errors += schema_errors(deployment_from_values(values), f"{path.name} (as run)")
+    provided = {entry.get("name") for entry in values.get("extraEnv", [])}
+    endpoints = yaml.safe_dump(
+        values.get("applicationSettings", {}).get("endpoints", {})
+    )
     for variable in sorted(set(re.findall(r"\$\{(\w+)\}", endpoints)) - provided):
-        errors.append(f"{VALUES.name}: endpoints use ${{{variable}}}, not in extraEnv")
-    action_url = values["rasa-action-server"]["external"]["url"]
+        errors.append(f"{path.name}: endpoints use ${{{variable}}}, not in extraEnv")
+    action_url = str(
+        values.get("rasa-action-server", {}).get("external", {}).get("url")
+    )
     match = re.fullmatch(r"http://([\w-]+):(\d+)", action_url)
     if match is None or services.get(match.group(1)) != int(match.group(2)):
-        errors.append(f"{VALUES.name}: {action_url} is no Service in deploy/k8s/")
-    errors += unknown_secrets(values, VALUES.name)
+        errors.append(f"{path.name}: {action_url} is no Service in deploy/k8s/")
+    errors += unknown_secrets(values, path.name)
     return errors
 
 
@@ -161,14 +168,15 @@ def unknown_secrets(node: Any, where: str) -> List[str]:
     ]
 
 
-def main() -> int:
-    """Prints every problem found; 0 when there is none."""
+def main(argv: List[str]) -> int:
+    """Checks the folder in argv (deploy/k8s/ by default); 0 when all is well."""
+    folder = Path(argv[0]) if argv else K8S
     errors: List[str] = []
-    for path in sorted(K8S.glob("*.yaml")):
+    for path in sorted(folder.glob("*.yaml")):
         errors += lint(path)
     services: Dict[str, int] = {}
     checked = 0
-    for path, resource in manifests():
+    for path, resource in manifests(folder):
         where = f"{path.name}: {resource.get('kind')}/{resource['metadata']['name']}"
         errors += schema_errors(resource, where)
         errors += unknown_secrets(resource, where)
@@ -176,18 +184,18 @@ def main() -> int:
             for port in resource["spec"]["ports"]:
                 services[resource["metadata"]["name"]] = port["port"]
         checked += 1
-    errors += check_values(services)
+    errors += check_values(folder / VALUES_NAME, services)
     for error in errors:
         print(error, file=sys.stderr)
     if errors:
-        print(f"deploy/k8s: {len(errors)} problem(s).", file=sys.stderr)
+        print(f"{folder}: {len(errors)} problem(s).", file=sys.stderr)
         return 1
     print(
-        f"deploy/k8s: {checked} resources valid against Kubernetes "
-        f"{KUBERNETES_VERSION} (strict); {VALUES.name} consistent."
+        f"{folder}: {checked} resources valid against Kubernetes "
+        f"{KUBERNETES_VERSION} (strict); {VALUES_NAME} consistent."
     )
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
