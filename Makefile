@@ -5,6 +5,8 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# The Kubernetes file checkers (make validate-deploy) live in a venv of their own.
+DEPLOY_VENV := .venv-deploy
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml clinic_nlu/*.py)
 # The model's name carries a hash of everything it is trained from, so a model
 # is stale exactly when its inputs changed, whatever the files' timestamps say.
@@ -94,7 +96,6 @@ test-cluster: $(MODEL) system-packages cluster-packages $(DEPLOY_VENV)/.installe
 
 # The Kubernetes files in deploy/k8s/, checked offline against the API's
 # schemas, with the checkers in a venv of their own (pinned by hash).
-DEPLOY_VENV := .venv-deploy
 validate-deploy: $(DEPLOY_VENV)/.installed
 	$(DEPLOY_VENV)/bin/python scripts/validate_deploy.py
 
