@@ -21,7 +21,7 @@ from tests.servers import AssistantServers, start_assistant
 
 ROOT = Path(__file__).resolve().parent.parent
 VISITORS = 50
-DURATION_S = 90
+DURATION_S = 60
 MESSAGES = [
     "hello",
     "how long does kyphoplasty take",
