@@ -14,6 +14,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import psycopg2
@@ -92,20 +93,21 @@ def init_data_dir(root: Path, password: str) -> Path:
     return data_dir
 
 
-def _create_database(server: Postgres) -> None:
+def admin_connection(port: int, password: str) -> Any:
+    """An autocommit connection to the `postgres` database, as the superuser."""
     connection = psycopg2.connect(
-        host="127.0.0.1",
-        port=server.port,
-        user=PG_USER,
-        password=server.password,
-        dbname="postgres",
+        host="127.0.0.1", port=port, user=PG_USER, password=password, dbname="postgres"
     )
     connection.autocommit = True
+    return connection
+
+
+def create_database(port: int, password: str, name: str) -> None:
+    """CREATE DATABASE `name` (quoted as an identifier)."""
+    connection = admin_connection(port, password)
     try:
         with connection.cursor() as cursor:
-            cursor.execute(
-                sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE))
-            )
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     finally:
         connection.close()
 
@@ -165,7 +167,7 @@ def start_postgres(
     server = Postgres(service=service, port=port, password=password)
     try:
         _wait_until_accepting(server, timeout_s)
-        _create_database(server)
+        create_database(port, password, DATABASE)
     except Exception:
         service.stop()
         raise

@@ -19,14 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-import psycopg2
 import pytest
 from psycopg2 import sql
 from sqlalchemy.engine import Engine
 
 from clinic_log.database import SessionFactory, make_engine, make_session_factory
 from clinic_log.migrations import upgrade
-from cluster.postgres import init_data_dir
+from cluster.postgres import admin_connection, create_database, init_data_dir
 from cluster.processes import ServiceError
 from tests.servers import free_port
 
@@ -88,33 +87,15 @@ class PostgresCluster:
             "stop",
         )
 
-    def _admin(self) -> "psycopg2.extensions.connection":
-        connection = psycopg2.connect(
-            host="127.0.0.1",
-            port=self.port,
-            user=PG_USER,
-            password=PG_PASSWORD,
-            dbname="postgres",
-        )
-        connection.autocommit = True
-        return connection
-
     def create_database(self) -> str:
         """Creates an empty database and returns its name."""
         name = f"clinic_test_{uuid.uuid4().hex}"
-        connection = self._admin()
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
-                )
-        finally:
-            connection.close()
+        create_database(self.port, PG_PASSWORD, name)
         return name
 
     def drop_database(self, name: str) -> None:
         """Drops `name`, disconnecting any client a test forgot to close."""
-        connection = self._admin()
+        connection = admin_connection(self.port, PG_PASSWORD)
         try:
             with connection.cursor() as cursor:
                 cursor.execute(
