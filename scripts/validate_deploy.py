@@ -11,7 +11,8 @@ Runs in its own venv (`make validate-deploy`, deploy/requirements-validate.txt):
   (resources, probes, env, security contexts, strategy) schema-checked inside
   a Deployment built the way the chart builds one, every ${VARIABLE} of its
   endpoints provided by extraEnv, and its action-server URL pointing at the
-  Service in action-server.yaml;
+  Service in action-server.yaml, its pod labels matching what the action
+  servers' NetworkPolicy admits;
 - every Secret reference names a secret and key that docs/deploy.md creates.
 """
 
@@ -159,6 +160,29 @@ def check_values(path: Path, services: Dict[str, int]) -> List[str]:
     return errors
 
 
+def admitted_labels(folder: Path) -> List[Dict[str, str]]:
+    """The pod labels each NetworkPolicy in `folder` admits traffic from."""
+    return [
+        peer["podSelector"].get("matchLabels", {})
+        for _, resource in manifests(folder)
+        if resource.get("kind") == "NetworkPolicy"
+        for rule in resource["spec"].get("ingress", [])
+        for peer in rule.get("from", [])
+        if "podSelector" in peer
+    ]
+
+
+def check_policies(folder: Path) -> List[str]:
+    """Every NetworkPolicy peer matches the Rasa pods' labels (podLabels)."""
+    values = yaml.safe_load((folder / VALUES_NAME).read_text(encoding="utf-8"))
+    labels = values.get("podLabels", {})
+    return [
+        f"{VALUES_NAME}: podLabels lack {wanted}, which a NetworkPolicy admits"
+        for wanted in admitted_labels(folder)
+        if any(labels.get(key) != value for key, value in wanted.items())
+    ]
+
+
 def unknown_secrets(node: Any, where: str) -> List[str]:
     """Secret references that docs/deploy.md does not create."""
     return [
@@ -185,6 +209,7 @@ def main(argv: List[str]) -> int:
                 services[resource["metadata"]["name"]] = port["port"]
         checked += 1
     errors += check_values(folder / VALUES_NAME, services)
+    errors += check_policies(folder)
     for error in errors:
         print(error, file=sys.stderr)
     if errors:

@@ -52,6 +52,8 @@ def test_the_shipped_files_pass(k8s: Path) -> None:
          "${REDIS_PORTS}, not in extraEnv"),
         ("rasa-values.yaml", "replicaCount: 2", "replicas: 2",
          "'replicas' is not a documented value"),
+        ("rasa-values.yaml", "component: rasa-server", "component: rasa",
+         "podLabels lack"),
         ("migrate-job.yaml", "backoffLimit: 3", "backoffLimit: 3\n  retries: 2",
          "Additional properties are not allowed ('retries'"),
     ],
