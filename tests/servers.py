@@ -160,17 +160,17 @@ def start_assistant(
     root: Path,
     database_url: str,
     cors_origin: Optional[str] = None,
-    credentials: Optional[Path] = None,
+    **channel_settings: Any,
 ) -> AssistantServers:
     """Starts the action server and the Rasa server on free ports.
 
     Both log to `database_url`, as `make run` does with DATABASE_URL.
     `cors_origin`, if given, is the web origin allowed to call the webhook
     from a browser (Rasa's --cors), as `make run` does for the web page.
-    `credentials` replaces the channel settings; by default they are
-    credentials.yml's with the rate limits lifted, since every test visitor
-    comes from 127.0.0.1. The action server listens on loopback only, as in
-    scripts/run.sh, and journals log records in the temporary folder.
+    The channel's settings are credentials.yml's with the rate limits lifted
+    (every test visitor comes from 127.0.0.1), then `channel_settings`. The
+    action server listens on loopback only, as in scripts/run.sh, and
+    journals log records in the temporary folder.
     """
     rasa = str(Path(sys.executable).parent / "rasa")
     rasa_port, action_port = free_port(), free_port()
@@ -181,9 +181,9 @@ def start_assistant(
         "tracker_store:\n  type: clinic_log.tracker_store.ClinicTrackerStore\n",
         encoding="utf-8",
     )
-    if credentials is None:
-        credentials = Path(workdir.name) / "credentials.yml"
-        write_credentials(root, credentials)
+    credentials = write_credentials(
+        root, Path(workdir.name) / "credentials.yml", **channel_settings
+    )
     environment = {
         **os.environ,
         "PYTHONPATH": str(root),

@@ -19,7 +19,7 @@ from tests.live_log import (
     exchanges_of,
     logged_appointments,
 )
-from tests.servers import AssistantServers, start_assistant, write_credentials
+from tests.servers import AssistantServers, start_assistant
 
 ROOT = Path(__file__).resolve().parent.parent
 PHONE = "904.265.7755"
@@ -44,15 +44,13 @@ class Webhook:
 
 @pytest.fixture(scope="module")
 def webhook(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Webhook]:
-    folder = tmp_path_factory.mktemp("webhook")
-    url = f"sqlite:///{folder / 'clinic.db'}"
-    credentials = write_credentials(
+    url = f"sqlite:///{tmp_path_factory.mktemp('webhook') / 'clinic.db'}"
+    servers = start_assistant(
         ROOT,
-        folder / "credentials.yml",
+        url,
         per_sender_per_minute=PER_SENDER,
         per_address_per_minute=PER_ADDRESS,
     )
-    servers = start_assistant(ROOT, url, credentials=credentials)
     yield Webhook(servers, url)
     servers.stop()
 

@@ -16,7 +16,7 @@ import pytest
 
 from clinic_channel.channel import FALLBACK_TEXT
 from tests.live_log import eventually, exchanges_of
-from tests.servers import AssistantServers, start_assistant, write_credentials
+from tests.servers import AssistantServers, start_assistant
 
 ROOT = Path(__file__).resolve().parent.parent
 PHONE = "904.265.7755"
@@ -27,24 +27,18 @@ CLIENT_TIMEOUT_S = TURN_TIMEOUT_S + 10
 
 
 @pytest.fixture(scope="module")
-def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("action-faults")
+def log_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('action-faults') / 'clinic.db'}"
 
 
 @pytest.fixture(scope="module")
-def log_url(folder: Path) -> str:
-    return f"sqlite:///{folder / 'clinic.db'}"
-
-
-@pytest.fixture(scope="module")
-def servers(folder: Path, log_url: str) -> Iterator[AssistantServers]:
-    credentials = write_credentials(
+def servers(log_url: str) -> Iterator[AssistantServers]:
+    started = start_assistant(
         ROOT,
-        folder / "credentials.yml",
+        log_url,
         action_timeout_s=ACTION_TIMEOUT_S,
         turn_timeout_s=TURN_TIMEOUT_S,
     )
-    started = start_assistant(ROOT, log_url, credentials=credentials)
     yield started
     started.stop()
 
