@@ -15,9 +15,9 @@ from bench.bots import RASA
 from bench.progress import run_step
 from bench.servers import rasa_environment
 
-TRAIN_TIMEOUT_S = 600
+TRAIN_TIMEOUT_S = 900
 TEST_TIMEOUT_S = 300
-CV_TIMEOUT_S = 900
+CV_TIMEOUT_S = 1800
 TOP_CONFUSIONS = 8
 
 
