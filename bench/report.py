@@ -98,6 +98,11 @@ def markdown(results: Results) -> str:
     lines = [
         f"Measured {results['measured_at']} on {results['machine']['description']}"
         f" (load average at start {results['machine']['load_at_start']}).",
+        *(
+            [f"The stock bot failed: {results['stock_error']}"]
+            if results.get("stock_error")
+            else []
+        ),
         "",
         "| bot | visitors | messages | msg/s | p50 ms | p95 ms | p99 ms | errors |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",

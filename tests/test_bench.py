@@ -104,3 +104,19 @@ def test_benchmark_command_writes_table_json_and_chart(
     assert ours["rss_mb"]["rasa"] > 0 and ours["rss_mb"]["actions"] > 0
     assert (tmp_path / "bench.png").read_bytes().startswith(b"\x89PNG")
     assert "| ours | 2 | 4 |" in capsys.readouterr().out
+
+
+def test_table_says_when_the_stock_bot_failed() -> None:
+    results = {
+        "measured_at": "2026-01-01 00:00 UTC",
+        "machine": {"description": "2 cores", "load_at_start": "0.1 0.1 0.1"},
+        "bots": {"ours": {"levels": [_figures(1, 20.0, 50.0)], "rss_mb": {"total": 1}}},
+        "ratios": {},
+        "quality": None,
+        "stock_error": "stock bot: rasa init failed (exit 1)",
+    }
+
+    table = report.markdown(results)
+
+    assert "The stock bot failed: stock bot: rasa init failed (exit 1)" in table
+    assert "| stock rasa init |" not in table
