@@ -24,9 +24,11 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from clinic_log.database import use_wal
 from clinic_log.settings import database_url
 
 logger = logging.getLogger(__name__)
@@ -79,6 +81,10 @@ class ClinicTrackerStore(SQLTrackerStore):
             query=dict(url.query) or None,
             **kwargs,
         )
+        if url.get_backend_name() == "sqlite":
+            event.listen(
+                self.engine, "connect", lambda connection, _: use_wal(connection)
+            )
         self._unsaved: Dict[str, str] = {}
         self._available = True
 

@@ -99,3 +99,17 @@ async def test_rasa_loads_it_from_endpoints_and_ignores_other_urls(
 
     assert not elsewhere.exists()
     assert "DATABASE_URL decides" in caplog.text
+
+
+async def test_sqlite_connections_use_wal_synced_at_checkpoints(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'clinic.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    created = ClinicTrackerStore(domain=DOMAIN)
+    await created.save(a_tracker())
+
+    with created.engine.connect() as connection:
+        journal_mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+        synchronous = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+    created.engine.dispose()
+
+    assert (journal_mode, synchronous) == ("wal", 1)  # 1 is NORMAL, 2 FULL
