@@ -548,7 +548,7 @@
 
   // -------------------------------------------------------------- network
 
-  /** POSTs one message; resolves to the bot's replies, rejects on any failure. */
+  /** POSTs one message; resolves to the bot's replies, rejects on any other failure. */
   function post(text, senderId) {
     var controller = new AbortController();
     var timer = window.setTimeout(function () {
@@ -563,7 +563,8 @@
       cache: "no-store",
     })
       .then(function (response) {
-        if (!response.ok) {
+        // Too many messages (429): the body is the assistant's own polite reply.
+        if (!response.ok && response.status !== 429) {
           throw new Error("HTTP " + response.status);
         }
         return response.json();

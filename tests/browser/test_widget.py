@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 from sqlalchemy import select
 
+from clinic_channel.channel import RATE_LIMITED_TEXT
 from clinic_log.database import make_engine, make_session_factory, session_scope
 from clinic_log.models import Conversation, Feedback
 from tests.browser.support import AXE_SCRIPT, DESKTOP, SETUP_HINT, WEB, LiveAssistant
@@ -457,6 +458,30 @@ def test_bot_text_is_never_parsed_as_html(page: Page, down_site: str) -> None:
         "href", PHONE_HREF
     )
     assert page.evaluate("window.__owned") is None
+
+
+def test_rate_limited_visitor_sees_the_assistants_own_polite_reply(
+    page: Page, down_site: str
+) -> None:
+    def too_many(route: Any) -> None:
+        headers = {"Access-Control-Allow-Origin": "*"}
+        if route.request.method == "OPTIONS":
+            headers["Access-Control-Allow-Headers"] = "Content-Type"
+            route.fulfill(status=204, headers=headers)
+            return
+        headers["Retry-After"] = "30"
+        body = [{"recipient_id": "x", "text": RATE_LIMITED_TEXT}]
+        route.fulfill(status=429, headers=headers, json=body)
+
+    page.route("**/webhooks/rest/webhook", too_many)
+    open_widget_without_greeting_check(page, down_site)
+
+    message = bot_messages(page).first
+    expect(message).to_contain_text("faster than I can answer")
+    expect(message.get_by_role("link", name=PHONE)).to_have_attribute(
+        "href", PHONE_HREF
+    )
+    expect(page.locator(".kc-msg--notice")).to_have_count(0)
 
 
 def open_widget_without_greeting_check(page: Page, url: str) -> None:
