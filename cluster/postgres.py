@@ -38,9 +38,14 @@ class Postgres:
 
     @property
     def url(self) -> str:
-        """The SQLAlchemy URL of the clinic database (password URL-quoted)."""
-        password = quote(self.password, safe="")
-        return f"postgresql://{PG_USER}:{password}@127.0.0.1:{self.port}/{DATABASE}"
+        """The SQLAlchemy URL of the clinic database."""
+        return postgres_url(self.port, self.password, DATABASE)
+
+
+def postgres_url(port: int, password: str, database: str) -> str:
+    """The SQLAlchemy URL of `database` on the loopback server, password URL-quoted."""
+    quoted = quote(password, safe="")
+    return f"postgresql://{PG_USER}:{quoted}@127.0.0.1:{port}/{database}"
 
 
 def _run_as_postgres(*command: str) -> None:

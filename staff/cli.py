@@ -36,6 +36,7 @@ from staff.output import (
     confidence,
     fixed,
     flags,
+    format_option,
     free,
     minute,
     print_machine,
@@ -393,14 +394,7 @@ def _percent(value: Optional[float]) -> str:
 @main.command()
 @click.option("--days", type=click.IntRange(1, 3650), default=30, show_default=True)
 @click.option("--until", help="Last day of the period (YYYY-MM-DD); default today.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["jsonl", "csv", "table"]),
-    default="table",
-    show_default=True,
-    help="jsonl: the whole report as one line; csv: one row a day.",
-)
+@format_option("jsonl: the whole report as one line; csv: one row a day.")
 def stats(days: int, until: Optional[str], output_format: str) -> None:
     """Activity of the last DAYS days (UTC): per day, rates and top topics."""
     last = _day(until) or datetime.now(timezone.utc).date()

@@ -9,8 +9,8 @@ import csv
 import io
 import json
 import re
-from collections.abc import Sequence
-from typing import Any, Dict, List
+from collections.abc import Callable, Sequence
+from typing import Any, Dict, List, TypeVar
 
 import click
 from rich.console import Console
@@ -20,6 +20,9 @@ from rich.text import Text
 Row = Dict[str, Any]
 
 # A spreadsheet runs a cell starting with these as a formula (OWASP's list).
+# A click command function, returned unchanged but for its new option.
+F = TypeVar("F", bound=Callable[..., Any])
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Terminal control characters other than newline and tab: visitor text must
 # not be able to move the cursor or recolour a staff member's terminal.
@@ -39,13 +42,22 @@ TURN_COLUMNS = (
     "is_out_of_scope",
 )
 EXCHANGE_COLUMNS = ("sender_id", *TURN_COLUMNS)
-FORMAT_OPTION = click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["jsonl", "csv", "table"]),
-    default="table",
-    show_default=True,
-    help="jsonl and csv for tools and spreadsheets, table for reading.",
+
+
+def format_option(help_text: str) -> Callable[[F], F]:
+    """The `--format jsonl|csv|table` option every listing command takes."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["jsonl", "csv", "table"]),
+        default="table",
+        show_default=True,
+        help=help_text,
+    )
+
+
+FORMAT_OPTION = format_option(
+    "jsonl and csv for tools and spreadsheets, table for reading."
 )
 
 

@@ -17,7 +17,6 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from psycopg2 import sql
@@ -25,15 +24,20 @@ from sqlalchemy.engine import Engine
 
 from clinic_log.database import SessionFactory, make_engine, make_session_factory
 from clinic_log.migrations import upgrade
-from cluster.postgres import admin_connection, create_database, init_data_dir
+from cluster.postgres import (
+    INSTALL_HINT,
+    PG_BIN,
+    PG_USER,
+    admin_connection,
+    create_database,
+    init_data_dir,
+    postgres_url,
+)
 from cluster.processes import ServiceError
 from tests.servers import free_port
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
-PG_USER = "postgres"
 # Special characters on purpose: URL quoting must survive every layer.
 PG_PASSWORD = "s3cret:p@ss/word"
-INSTALL_HINT = "install it with scripts/ensure_postgresql.sh"
 START_TIMEOUT_S = 60
 
 
@@ -51,8 +55,7 @@ class PostgresCluster:
 
     def url(self, database: str) -> str:
         """The SQLAlchemy URL of `database`, with the password URL-quoted."""
-        password = quote(PG_PASSWORD, safe="")
-        return f"postgresql://{PG_USER}:{password}@127.0.0.1:{self.port}/{database}"
+        return postgres_url(self.port, PG_PASSWORD, database)
 
     def start(self) -> None:
         """Starts the server (again): loopback only, durability off."""
