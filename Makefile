@@ -23,9 +23,9 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test setup system-packages browser-packages train lint format validate test-stories test-nlu pytest test-browser audit bench lock clean run-cluster bench-cluster cluster-packages test-cluster validate-deploy
+.PHONY: run test setup system-packages redis-package browser-packages train lint format validate test-stories test-nlu pytest test-browser audit bench lock clean run-cluster bench-cluster cluster-packages test-cluster validate-deploy
 
-run: $(INSTALLED) $(MODEL)
+run: $(INSTALLED) $(MODEL) redis-package
 	scripts/run.sh
 
 test: system-packages lint audit validate validate-deploy $(MODEL) test-stories test-nlu pytest test-cluster test-browser
@@ -71,7 +71,7 @@ test-nlu: $(MODEL)
 	$(BIN)/rasa test nlu --model $(MODEL) --nlu tests/nlu_test.yml --out $(RESULTS)/nlu
 	$(BIN)/python scripts/check_nlu_results.py $(RESULTS)/nlu --min-accuracy $(NLU_MIN_ACCURACY)
 
-pytest: $(MODEL) system-packages
+pytest: $(MODEL) system-packages redis-package
 	$(BIN)/pytest --ignore=tests/browser --ignore=tests/cluster
 
 # The production topology on loopback (docs/deploy.md): PostgreSQL, Redis, two
@@ -81,9 +81,13 @@ export CLUSTER_PORT ?= 8080
 run-cluster: $(INSTALLED) $(MODEL) system-packages cluster-packages
 	$(BIN)/python -m cluster
 
-# The cluster's lock store and load balancer, from Debian's packages.
-cluster-packages:
+# The conversation locks of several Rasa workers (RASA_WORKERS, default 2) live
+# in Redis, from Debian's package.
+redis-package:
 	scripts/ensure_redis.sh
+
+# The cluster's lock store and load balancer, from Debian's packages.
+cluster-packages: redis-package
 	scripts/ensure_nginx.sh
 
 # The benchmark against one and against two Rasa servers behind nginx.
@@ -130,7 +134,7 @@ lock:
 
 # Answer quality and speed next to a stock `rasa init` bot (about 15 minutes on
 # two cores; loopback only). Table on stdout, JSON and chart in bench/results/.
-bench: $(INSTALLED)
+bench: $(INSTALLED) redis-package
 	$(BIN)/python -m bench
 
 clean:

@@ -26,6 +26,7 @@ from bench.servers import RunningBot
 
 ROOT = Path(__file__).resolve().parent.parent
 LEVELS = (1, 20, 100)
+UNCACHED_LEVEL = 20
 TURNS = 4
 # Each level sends at least this many messages, in rounds of fresh
 # conversations, so that percentiles at one visitor rest on enough samples.
@@ -144,6 +145,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             "clinic",
         )
         results["bots"]["ours"] = {**ours, "training_s": training_s}
+        # The same at 20 visitors with every message through NLU, since the
+        # benchmark's visitors repeat a handful of questions word for word.
+        if UNCACHED_LEVEL in args.levels:
+            results["bots"]["ours, NLU cache off"] = run_bot(
+                "our assistant, NLU cache off",
+                lambda: bots.start_assistant(ROOT, model, workdir, parse_cache=False),
+                argparse.Namespace(**{**vars(args), "levels": [UNCACHED_LEVEL]}),
+                "clinic",
+            )
         if not args.no_stock:
             try:
                 results["bots"]["stock"] = measure_stock(workdir / "stock", args)

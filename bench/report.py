@@ -95,6 +95,7 @@ def _mark(ok: Optional[bool]) -> str:
 def markdown(results: Results) -> str:
     """The whole result as Markdown tables (printed, and pasted into README)."""
     ours, stock = results["bots"]["ours"], results["bots"].get("stock")
+    named = [(n, b) for n, b in results["bots"].items() if n != "stock"]
     lines = [
         f"Measured {results['measured_at']} on {results['machine']['description']}"
         f" (load average at start {results['machine']['load_at_start']}).",
@@ -107,7 +108,7 @@ def markdown(results: Results) -> str:
         "| bot | visitors | messages | msg/s | p50 ms | p95 ms | p99 ms | errors |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for name, bot in (("ours", ours), ("stock rasa init", stock)):
+    for name, bot in [*named, ("stock rasa init", stock)]:
         for figures in (bot or {}).get("levels", []):
             lines.append(
                 f"| {name} | {figures['visitors']} | {figures['messages']} | "
@@ -156,19 +157,19 @@ def chart(results: Results, path: Path) -> None:
     figure, (throughput, latency) = plt.subplots(1, 2, figsize=(10, 4))
     bots = [(n, b) for n, b in results["bots"].items() if b and b.get("levels")]
     width = 0.8 / max(1, len(bots))
+    ticks = [f["visitors"] for f in results["bots"]["ours"]["levels"]]
     for index, (name, bot) in enumerate(bots):
-        positions = [i + index * width for i in range(len(bot["levels"]))]
+        positions = [ticks.index(f["visitors"]) + index * width for f in bot["levels"]]
         throughput.bar(
             positions, [f["messages_per_s"] for f in bot["levels"]], width, label=name
         )
         latency.bar(positions, [f["p95_ms"] for f in bot["levels"]], width, label=name)
-    ticks = [str(f["visitors"]) for f in results["bots"]["ours"]["levels"]]
     for axes, title in (
         (throughput, "messages per second"),
         (latency, "p95 latency (ms)"),
     ):
         axes.set_xticks([i + width * (len(bots) - 1) / 2 for i in range(len(ticks))])
-        axes.set_xticklabels(ticks)
+        axes.set_xticklabels([str(visitors) for visitors in ticks])
         axes.set_xlabel("concurrent visitors")
         axes.set_title(title)
         axes.legend()

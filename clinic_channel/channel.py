@@ -2,22 +2,25 @@
 
 import asyncio
 import logging
+import os
 import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from redis import asyncio as redis_asyncio
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from clinic_channel import failures
-from clinic_channel.rate_limit import RateLimiter
+from clinic_channel.rate_limit import Limiter, RateLimiter, SharedRateLimiter
 from clinic_channel.settings import ChannelSettings
 from clinic_channel.timeouts import limit_action_calls
 from clinic_channel.turn_log import log_failed_turn
 from clinic_channel.validation import Refusal, VisitorMessage, parse_body
-from clinic_speed import action_validation
+from clinic_speed import action_validation, parse_cache
+from clinic_speed.lock_store import ENV_REDIS_URL
 
 logger = logging.getLogger(__name__)
 
@@ -58,10 +61,10 @@ class ClinicRestInput(RestInput):
     def __init__(self, settings: Optional[ChannelSettings] = None) -> None:
         """Keeps the limits and caps the action server's timeout."""
         self.settings = settings or ChannelSettings()
-        self._per_sender = RateLimiter(self.settings.per_sender_per_minute)
-        self._per_address = RateLimiter(self.settings.per_address_per_minute)
+        self._per_sender, self._per_address = _limiters(self.settings)
         limit_action_calls(self.settings.action_timeout_s)
         action_validation.install()
+        parse_cache.install(self.settings.parse_cache_size)
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         """The health check and the guarded webhook."""
@@ -84,7 +87,7 @@ class ClinicRestInput(RestInput):
         parsed = parse_body(request.body)
         if isinstance(parsed, Refusal):
             return _refuse(parsed)
-        limited = self._rate_limited(parsed.sender, request.ip)
+        limited = await self._rate_limited(parsed.sender, request.ip)
         if limited is not None:
             return limited
         replies, failed_message_id = await self._replies(parsed, on_new_message)
@@ -92,10 +95,11 @@ class ClinicRestInput(RestInput):
             await self._log_failed_turn(request, parsed.sender, failed_message_id)
         return response.json(replies)
 
-    def _rate_limited(self, sender: str, address: str) -> Optional[HTTPResponse]:
+    async def _rate_limited(self, sender: str, address: str) -> Optional[HTTPResponse]:
         """A friendly 429 with the phone number, or None when within the limits."""
         for limiter, key in ((self._per_address, address), (self._per_sender, sender)):
-            if not limiter.allow(key):
+            retry_after_s = await limiter.take(key)
+            if retry_after_s is not None:
                 logger.warning(
                     "rate limit reached for a %s",
                     "sender" if limiter is self._per_sender else "client address",
@@ -103,7 +107,7 @@ class ClinicRestInput(RestInput):
                 return response.json(
                     [{"recipient_id": sender, "text": RATE_LIMITED_TEXT}],
                     status=429,
-                    headers={"Retry-After": str(limiter.retry_after_s(key))},
+                    headers={"Retry-After": str(retry_after_s)},
                 )
         return None
 
@@ -158,6 +162,25 @@ class ClinicRestInput(RestInput):
             logger.debug("turn failure details", exc_info=error)
             return True
         return False
+
+
+def _limiters(settings: ChannelSettings) -> Tuple[Limiter, Limiter]:
+    """Per-sender and per-address limiters: in Redis if REDIS_URL is set.
+
+    With REDIS_URL, Rasa runs several workers (scripts/run.sh), and limits
+    kept in each worker's memory would let a visitor send several times more.
+    """
+    redis_url = os.environ.get(ENV_REDIS_URL, "").strip()
+    if not redis_url:
+        return (
+            RateLimiter(settings.per_sender_per_minute),
+            RateLimiter(settings.per_address_per_minute),
+        )
+    redis = redis_asyncio.Redis.from_url(redis_url)
+    return (
+        SharedRateLimiter(settings.per_sender_per_minute, redis, "sender"),
+        SharedRateLimiter(settings.per_address_per_minute, redis, "address"),
+    )
 
 
 def _refuse(refusal: Refusal) -> HTTPResponse:

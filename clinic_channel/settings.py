@@ -5,6 +5,7 @@
       per_address_per_minute: 120
       action_timeout_s: 10
       turn_timeout_s: 25
+      parse_cache_size: 2000
 
 Every key is optional; a bad value stops Rasa at start-up with a clear error
 rather than serving with a limit nobody chose.
@@ -14,6 +15,7 @@ from dataclasses import dataclass, fields
 from typing import Any, Mapping, Optional
 
 from clinic_channel.timeouts import DEFAULT_ACTION_TIMEOUT_S
+from clinic_speed import parse_cache
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class ChannelSettings:
     action_timeout_s: float = DEFAULT_ACTION_TIMEOUT_S
     # How long a whole turn may take before the visitor gets the phone number.
     turn_timeout_s: float = 25.0
+    # Texts whose NLU reading is kept in memory (clinic_speed.parse_cache); 0: off.
+    parse_cache_size: int = parse_cache.DEFAULT_SIZE
 
     def __post_init__(self) -> None:
         """Refuses limits that would switch the guard off or never answer."""
@@ -35,7 +39,7 @@ class ChannelSettings:
             value = getattr(self, field.name)
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise ValueError(f"{field.name} must be a number, got {value!r}")
-            if value <= 0:
+            if value < 0 or (value == 0 and field.name != "parse_cache_size"):
                 raise ValueError(f"{field.name} must be positive, got {value!r}")
 
     @classmethod

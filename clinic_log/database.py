@@ -10,8 +10,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 SessionFactory = Callable[[], Session]
 
@@ -26,18 +27,30 @@ def make_engine(url: str) -> Engine:
     out of exception messages and therefore out of logs.
     """
     if make_url(url).get_backend_name() == "sqlite":
-        engine = create_engine(
-            url,
-            future=True,
-            hide_parameters=True,
-            connect_args={
-                "check_same_thread": False,
-                "timeout": SQLITE_BUSY_TIMEOUT_S,
-            },
-        )
+        engine = create_engine(url, future=True, **_SQLITE_ENGINE_OPTIONS)
         _configure_sqlite(engine)
         return engine
     return create_engine(url, future=True, hide_parameters=True, pool_pre_ping=True)
+
+
+# SQLAlchemy 1.4 opens a new SQLite connection for every session (NullPool);
+# a pool keeps them, with their pragmas, for the next unit of work.
+_SQLITE_ENGINE_OPTIONS: dict[str, Any] = {
+    "hide_parameters": True,
+    "poolclass": QueuePool,
+    "connect_args": {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S},
+}
+
+
+def make_rasa_sqlite_engine(url: URL) -> Engine:
+    """The engine of Rasa's tracker store on SQLite: pooled, WAL.
+
+    Rasa's sessions use the sqlite3 module's own transactions, so none of
+    `_configure_sqlite`'s transaction handling is applied here.
+    """
+    engine = create_engine(url, **_SQLITE_ENGINE_OPTIONS)
+    event.listen(engine, "connect", lambda connection, _: use_wal(connection))
+    return engine
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts everything a visitor needs: the action server, the Rasa server with
-# the REST channel, and the visitor page with the chat widget (web/, served by
+# the REST channel (RASA_WORKERS Sanic workers, default 2, sharing conversation
+# locks through a private Redis unless REDIS_URL names one), and the visitor page with the chat widget (web/, served by
 # Python's http.server on 127.0.0.1 only). Runs in the foreground; Ctrl-C (or
 # SIGTERM) stops all of it.
 # Needs no terminal, so it also works when started in the background.
@@ -12,6 +13,11 @@ action_port=5055  # endpoints.yml points Rasa here
 model="${MODEL:?MODEL must name the trained model; use make run}"
 web_port="${WEB_PORT:-8000}"
 dashboard_port="${DASHBOARD_PORT:-8001}"
+workers="${RASA_WORKERS:-2}"
+if ! [[ "$workers" =~ ^[1-9][0-9]*$ ]]; then
+    echo "RASA_WORKERS must be a whole number of at least 1, got '$workers'" >&2
+    exit 2
+fi
 # Browsers may call the webhook only from the page's origin, which they name
 # after what the visitor typed: localhost or 127.0.0.1.
 read -r -a cors_origins <<< "${CORS_ORIGIN:-http://localhost:${web_port} http://127.0.0.1:${web_port}}"
@@ -22,6 +28,7 @@ stop_all() {
     echo "Stopping the assistant..."
     kill "${pids[@]}" 2> /dev/null || true
     wait "${pids[@]}" 2> /dev/null || true
+    if [[ -n "${lock_dir:-}" ]]; then rm -rf "$lock_dir"; fi
 }
 # Asked to stop (Ctrl-C, SIGTERM): a clean exit. A server dying: its exit code.
 trap 'stop_all; exit 0' INT TERM
@@ -30,7 +37,15 @@ trap stop_all EXIT
 # rasa-sdk's CLI has no --interface: SANIC_HOST keeps the action server on loopback.
 SANIC_HOST=127.0.0.1 "$bin/rasa" run actions --port "$action_port" --actions actions &
 pids+=($!)
-"$bin/rasa" run --model "$model" --interface "${RASA_INTERFACE:-127.0.0.1}" \
+# Several workers share conversation locks through Redis; one needs none.
+if (( workers > 1 )) && [[ -z "${REDIS_URL:-}" ]]; then
+    lock_dir="$(mktemp -d -t clinic-locks.XXXXXX)"
+    scripts/run_lock_redis.sh "$lock_dir/redis.sock" &
+    pids+=($!)
+    export REDIS_URL="unix://$lock_dir/redis.sock"
+    for _ in $(seq 1 50); do [[ -S "$lock_dir/redis.sock" ]] && break; sleep 0.1; done
+fi
+SANIC_WORKERS="$workers" "$bin/rasa" run --model "$model" --interface "${RASA_INTERFACE:-127.0.0.1}" \
     --port "$rasa_port" --credentials credentials.yml \
     --endpoints endpoints.yml --cors "${cors_origins[@]}" &
 pids+=($!)

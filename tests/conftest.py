@@ -10,7 +10,7 @@ from clinic_log.database import SessionFactory
 from clinic_log.writer import LogWriter
 from tests.servers import AssistantServers, start_assistant
 
-pytest_plugins = ["tests.databases"]
+pytest_plugins = ["tests.databases", "tests.redis_server"]
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT.parent / "shared" / "source" / "kyphoplasty-page.txt"

@@ -160,6 +160,7 @@ def start_assistant(
     root: Path,
     database_url: str,
     cors_origin: Optional[str] = None,
+    redis_url: Optional[str] = None,
     **channel_settings: Any,
 ) -> AssistantServers:
     """Starts the action server and the Rasa server on free ports.
@@ -167,6 +168,8 @@ def start_assistant(
     Both log to `database_url`, as `make run` does with DATABASE_URL.
     `cors_origin`, if given, is the web origin allowed to call the webhook
     from a browser (Rasa's --cors), as `make run` does for the web page.
+    With `redis_url`, Rasa runs two Sanic workers sharing conversation locks
+    and rate limits there, as `make run` does by default.
     The channel's settings are credentials.yml's with the rate limits lifted
     (every test visitor comes from 127.0.0.1), then `channel_settings`. The
     action server listens on loopback only, as in scripts/run.sh, and
@@ -178,7 +181,8 @@ def start_assistant(
     endpoints = Path(workdir.name) / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        "tracker_store:\n  type: clinic_log.tracker_store.ClinicTrackerStore\n",
+        "tracker_store:\n  type: clinic_log.tracker_store.ClinicTrackerStore\n"
+        "lock_store:\n  type: clinic_speed.lock_store.ConversationLockStore\n",
         encoding="utf-8",
     )
     credentials = write_credentials(
@@ -190,6 +194,9 @@ def start_assistant(
         "DATABASE_URL": database_url,
         "CLINIC_JOURNAL_DIR": str(Path(workdir.name) / "journal"),
     }
+    environment.pop("REDIS_URL", None)
+    if redis_url:
+        environment.update(REDIS_URL=redis_url, SANIC_WORKERS="2")
     cors = ["--cors", cors_origin] if cors_origin else []
     log = open(Path(workdir.name) / "servers.log", "wb")  # noqa: SIM115
     action_server = ActionServer(

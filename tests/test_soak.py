@@ -1,7 +1,8 @@
 """A bounded soak on loopback: many visitors at once, and nothing missing from the log.
 
 VISITORS conversations run concurrently for DURATION_S seconds against the
-real assistant on the default SQLite log; each visitor waits for its reply
+real assistant (two Rasa workers sharing locks in Redis, as `make run` starts
+it) on the default SQLite log; each visitor waits for its reply
 before sending the next message, as the widget does. Afterwards every
 message sent must be in the log exactly once. The figures are written to
 results/soak.json (SECURITY.md quotes them).
@@ -34,11 +35,11 @@ MESSAGES = [
 
 @pytest.fixture(scope="module")
 def soak(
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path_factory: pytest.TempPathFactory, redis_url: str
 ) -> Iterator[Tuple[AssistantServers, str]]:
-    """The running assistant and the URL of its log."""
+    """The running assistant, two workers as `make run` starts it, and its log's URL."""
     url = f"sqlite:///{tmp_path_factory.mktemp('soak') / 'clinic.db'}"
-    started = start_assistant(ROOT, url)
+    started = start_assistant(ROOT, url, redis_url=redis_url)
     yield started, url
     started.stop()
 

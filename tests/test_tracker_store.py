@@ -1,5 +1,6 @@
 """Rasa's event history goes to DATABASE_URL's database, beside the log tables."""
 
+import json
 import logging
 
 import pytest
@@ -11,6 +12,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import QueuePool
 
 from clinic_log.database import make_engine
 from clinic_log.migrations import alembic_config
@@ -113,3 +115,44 @@ async def test_sqlite_connections_use_wal_synced_at_checkpoints(tmp_path, monkey
     created.engine.dispose()
 
     assert (journal_mode, synchronous) == ("wal", 1)  # 1 is NORMAL, 2 FULL
+    assert isinstance(created.engine.pool, QueuePool)  # not a connection per query
+
+
+async def stored_texts(store, sender_id):
+    """The texts of the user messages stored for `sender_id`, one per row."""
+    with store.session_scope() as session:
+        rows = session.query(store.SQLEvent).filter_by(sender_id=sender_id).all()
+        return [json.loads(row.data)["text"] for row in rows if row.type_name == "user"]
+
+
+async def test_a_turn_stores_only_the_events_it_added(store):
+    await store.save(a_tracker())
+
+    tracker = await store.retrieve("visitor-1")
+    tracker.update(UserUttered("and recovery?", message_id="m2"))
+    await store.save(tracker)
+    # A second save of the same tracker, not preceded by a read, adds nothing.
+    await store.save(tracker)
+
+    assert await stored_texts(store, "visitor-1") == [
+        "how long does it take? <b>😣</b>",
+        "and recovery?",
+    ]
+
+
+async def test_a_turn_after_another_process_wrote_counts_what_it_read(
+    store, migrated_url
+):
+    await store.save(a_tracker())
+    mine = await store.retrieve("visitor-1")
+    # Another worker answers a message first, then this one gets the next turn.
+    other = ClinicTrackerStore(domain=DOMAIN)
+    theirs = await other.retrieve("visitor-1")
+    theirs.update(UserUttered("first", message_id="m2"))
+    await other.save(theirs)
+    other.engine.dispose()
+    mine = await store.retrieve("visitor-1")
+    mine.update(UserUttered("second", message_id="m3"))
+    await store.save(mine)
+
+    assert (await stored_texts(store, "visitor-1"))[-2:] == ["first", "second"]
