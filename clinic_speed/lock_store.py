@@ -13,9 +13,10 @@ nothing blocks the loop.
     lock_store:
       type: clinic_speed.lock_store.ConversationLockStore
 
-With `REDIS_URL` set (e.g. `unix:///path/redis.sock` or
-`redis://:password@127.0.0.1:6379/1`) the lock lives in Redis; without it, in
-memory, and then Rasa must run a single worker (start-up fails otherwise).
+With a Redis URL (`url:` in the endpoint, else the REDIS_URL variable; e.g.
+`unix:///path/redis.sock` or `redis://:password@127.0.0.1:6379/1`) the lock
+lives in Redis; without one, in memory, and then Rasa must run a single
+worker (start-up fails otherwise).
 """
 
 import logging
@@ -47,13 +48,17 @@ class ConversationLockStore(InMemoryLockStore):
         endpoint_config: Optional[EndpointConfig] = None,
         redis_url: Optional[str] = None,
     ) -> None:
-        """Connects lazily to `redis_url` (default: the REDIS_URL variable).
+        """Connects lazily to `redis_url`, the endpoint's `url` or REDIS_URL.
 
         Refuses to start without Redis when several Sanic workers are asked
         for, since their in-memory locks would not see each other.
         """
         super().__init__()
-        url = redis_url or os.environ.get(ENV_REDIS_URL, "").strip()
+        url = (
+            redis_url
+            or (endpoint_config.url if endpoint_config else None)
+            or os.environ.get(ENV_REDIS_URL, "").strip()
+        )
         self._redis = redis_asyncio.Redis.from_url(url) if url else None
         workers = os.environ.get(ENV_SANIC_WORKERS, str(DEFAULT_SANIC_WORKERS))
         if self._redis is None and workers.strip() != str(DEFAULT_SANIC_WORKERS):

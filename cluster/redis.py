@@ -1,8 +1,9 @@
-"""A throwaway Redis server: Rasa's lock store, shared by every Rasa server.
+"""A throwaway Redis: conversation locks and rate limits for every Rasa server.
 
 With it, two Rasa servers never work on the same conversation at once: each
-message takes the conversation's ticket lock first. Nothing is persisted
-(locks only live for a turn) and a password is required, as in production.
+message takes the conversation's lock first (clinic_speed/lock_store.py).
+Nothing is persisted (locks live for a turn, rate-limit buckets for a minute)
+and a password is required, as in production.
 """
 
 import secrets
@@ -22,6 +23,11 @@ class Redis:
     service: Service
     port: int
     password: str
+
+    @property
+    def url(self) -> str:
+        """What REDIS_URL says to reach it (database 1, as production)."""
+        return f"redis://:{self.password}@127.0.0.1:{self.port}/1"
 
 
 def start_redis(workdir: Path, port: int, log_dir: Path) -> Redis:

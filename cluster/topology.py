@@ -235,9 +235,7 @@ class Cluster:
              "--credentials", str(DEPLOY / "credentials.cluster.yml"),
              "--endpoints", str(DEPLOY / "endpoints.cluster.yml")],
             ACTION_SERVER_URL=f"http://127.0.0.1:{self.actions_port}/webhook",
-            REDIS_HOST="127.0.0.1",
-            REDIS_PORT=str(self.redis.port),
-            REDIS_PASSWORD=self.redis.password,
+            REDIS_URL=self.redis.url,
         )  # fmt: skip
 
     def _start_dashboard(self) -> Service:

@@ -39,7 +39,7 @@ YAMLLINT = YamlLintConfig(
 )
 # The Secrets docs/deploy.md tells how to create, and their keys.
 SECRETS: Dict[str, Set[str]] = {
-    "clinic-backends": {"database-url", "redis-host", "redis-port", "redis-password"},
+    "clinic-backends": {"database-url", "redis-url"},
     "clinic-dashboard": {"secret-key"},
 }
 # Top-level keys documented for Rasa's chart (rasa 1.17.x, its README's table).

@@ -5,6 +5,9 @@ import logging
 from typing import List, Tuple
 
 import pytest
+import redis
+from rasa.core.lock_store import LockStore
+from rasa.utils.endpoints import EndpointConfig
 
 from clinic_speed.lock_store import ConversationLockStore
 
@@ -76,3 +79,17 @@ async def test_several_workers_without_redis_are_refused(monkeypatch):
 
     with pytest.raises(ValueError, match="REDIS_URL"):
         ConversationLockStore()
+
+
+async def test_rasa_builds_it_from_endpoints_with_the_redis_url(clean_redis):
+    config = EndpointConfig(
+        url=clean_redis, type="clinic_speed.lock_store.ConversationLockStore"
+    )
+    store = LockStore.create(config)
+    probe = redis.Redis.from_url(clean_redis)
+
+    async with store.lock("visitor"):
+        held = probe.keys("clinic:conversation-lock:*")
+
+    assert held == [b"clinic:conversation-lock:visitor"]
+    assert probe.keys("clinic:conversation-lock:*") == []
