@@ -40,6 +40,10 @@ from clinic_log.settings import database_url
 
 logger = logging.getLogger(__name__)
 
+# Counts kept from reads: a turn's save removes its own, so more than this
+# many means reads that were never saved (failed turns); they are dropped.
+MAX_REMEMBERED_COUNTS = 10_000
+
 # Connection settings Rasa may pass from endpoints.yml; DATABASE_URL overrules them.
 _CONNECTION_KEYS = (
     "url",
@@ -121,6 +125,8 @@ class ClinicTrackerStore(SQLTrackerStore):
             self._outage(error)
             return None
         self._back()
+        if len(self._stored_counts) >= MAX_REMEMBERED_COUNTS:
+            self._stored_counts.clear()  # reads never followed by a save
         self._stored_counts[sender_id] = len(tracker.events) if tracker else 0
         return tracker
 
