@@ -11,11 +11,14 @@ Every key is optional; a bad value stops Rasa at start-up with a clear error
 rather than serving with a limit nobody chose.
 """
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, Mapping, Optional
 
 from clinic_channel.timeouts import DEFAULT_ACTION_TIMEOUT_S
 from clinic_speed import parse_cache
+
+# Marks a setting whose 0 switches its feature off instead of being refused.
+ZERO_TURNS_OFF = "zero_turns_off"
 
 
 @dataclass(frozen=True)
@@ -31,16 +34,18 @@ class ChannelSettings:
     # How long a whole turn may take before the visitor gets the phone number.
     turn_timeout_s: float = 25.0
     # Texts whose NLU reading is kept in memory (clinic_speed.parse_cache); 0: off.
-    parse_cache_size: int = parse_cache.DEFAULT_SIZE
+    parse_cache_size: int = field(
+        default=parse_cache.DEFAULT_SIZE, metadata={ZERO_TURNS_OFF: True}
+    )
 
     def __post_init__(self) -> None:
         """Refuses limits that would switch the guard off or never answer."""
-        for field in fields(self):
-            value = getattr(self, field.name)
+        for setting in fields(self):
+            value = getattr(self, setting.name)
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ValueError(f"{field.name} must be a number, got {value!r}")
-            if value < 0 or (value == 0 and field.name != "parse_cache_size"):
-                raise ValueError(f"{field.name} must be positive, got {value!r}")
+                raise ValueError(f"{setting.name} must be a number, got {value!r}")
+            if value < 0 or (value == 0 and not setting.metadata.get(ZERO_TURNS_OFF)):
+                raise ValueError(f"{setting.name} must be positive, got {value!r}")
 
     @classmethod
     def from_credentials(
@@ -48,7 +53,7 @@ class ChannelSettings:
     ) -> "ChannelSettings":
         """Settings from the channel's credentials.yml section (None: defaults)."""
         given = dict(credentials or {})
-        known = {field.name for field in fields(cls)}
+        known = {setting.name for setting in fields(cls)}
         unknown = sorted(set(given) - known)
         if unknown:
             raise ValueError(f"unknown channel settings: {', '.join(unknown)}")

@@ -8,7 +8,7 @@ import json
 import re
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
@@ -258,16 +258,24 @@ def test_bot_buttons_send_their_payload_and_phone_numbers_are_tel_links(
     expect(bot_messages(page).last).to_contain_text("No problem.")
 
 
+def cors_headers(route: Any) -> Optional[Dict[str, str]]:
+    """Headers for a stubbed webhook's reply; None once a CORS preflight is answered."""
+    headers = {"Access-Control-Allow-Origin": "*"}
+    if route.request.method == "OPTIONS":
+        headers["Access-Control-Allow-Headers"] = "Content-Type"
+        route.fulfill(status=204, headers=headers)
+        return None
+    return headers
+
+
 def test_thumbs_send_the_feedback_payload_then_disable_the_pair(
     page: Page, down_site: str
 ) -> None:
     sent: List[Dict[str, Any]] = []
 
     def assistant(route: Any) -> None:
-        headers = {"Access-Control-Allow-Origin": "*"}
-        if route.request.method == "OPTIONS":
-            headers["Access-Control-Allow-Headers"] = "Content-Type"
-            route.fulfill(status=204, headers=headers)
+        headers = cors_headers(route)
+        if headers is None:
             return
         body = json.loads(route.request.post_data or "{}")
         sent.append(body)
@@ -433,10 +441,8 @@ def test_bot_text_is_never_parsed_as_html(page: Page, down_site: str) -> None:
     hostile = '<img src=x onerror="window.__owned=1">Call 904.265.7755 <b>now</b>'
 
     def answer(route: Any) -> None:
-        headers = {"Access-Control-Allow-Origin": "*"}
-        if route.request.method == "OPTIONS":
-            headers["Access-Control-Allow-Headers"] = "Content-Type"
-            route.fulfill(status=204, headers=headers)
+        headers = cors_headers(route)
+        if headers is None:
             return
         body = [
             {
@@ -464,10 +470,8 @@ def test_rate_limited_visitor_sees_the_assistants_own_polite_reply(
     page: Page, down_site: str
 ) -> None:
     def too_many(route: Any) -> None:
-        headers = {"Access-Control-Allow-Origin": "*"}
-        if route.request.method == "OPTIONS":
-            headers["Access-Control-Allow-Headers"] = "Content-Type"
-            route.fulfill(status=204, headers=headers)
+        headers = cors_headers(route)
+        if headers is None:
             return
         headers["Retry-After"] = "30"
         body = [{"recipient_id": "x", "text": RATE_LIMITED_TEXT}]
