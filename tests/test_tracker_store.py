@@ -5,9 +5,15 @@ import logging
 
 import pytest
 from alembic import command
-from rasa.core.tracker_store import create_tracker_store
+from rasa.core.tracker_store import SQLTrackerStore, create_tracker_store
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy import inspect
@@ -156,3 +162,58 @@ async def test_a_turn_after_another_process_wrote_counts_what_it_read(
     await store.save(mine)
 
     assert (await stored_texts(store, "visitor-1"))[-2:] == ["first", "second"]
+
+
+def two_sessions(sender_id):
+    """A visitor who came back: only the second session is read by `retrieve`."""
+    return DialogueStateTracker.from_events(
+        sender_id,
+        [
+            ActionExecuted("action_session_start", timestamp=1.0),
+            SessionStarted(timestamp=1.0),
+            UserUttered("old question", intent={"name": "greet"}, timestamp=2.0),
+            ActionExecuted("action_session_start", timestamp=3.0),
+            SessionStarted(timestamp=3.0),
+            ActionExecuted("action_listen", timestamp=3.0),
+            UserUttered(
+                "new question",
+                intent={"name": "faq", "confidence": 0.8},
+                parse_data={"entities": [], "response_selector": {"faq": {}}},
+                timestamp=4.0,
+            ),
+            SlotSet("topic", "recovery", timestamp=4.0),
+            BotUttered("Most people go home the same day.", timestamp=5.0),
+        ],
+    )
+
+
+async def test_reads_and_writes_what_rasas_own_store_does(store, tmp_path):
+    stock = SQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "r.db"))
+
+    for each in (store, stock):
+        await each.save(two_sessions("visitor-9"))
+
+    def rows(each):
+        with each.session_scope() as session:
+            query = session.query(each.SQLEvent).order_by(each.SQLEvent.id)
+            return [
+                (
+                    r.sender_id,
+                    r.type_name,
+                    r.timestamp,
+                    r.intent_name,
+                    r.action_name,
+                    json.loads(r.data),
+                )
+                for r in query.filter_by(sender_id="visitor-9")
+            ]
+
+    assert rows(store) == rows(stock)
+    ours, theirs = [await each.retrieve("visitor-9") for each in (store, stock)]
+    assert ours.events == theirs.events
+    assert [e.text for e in ours.events if isinstance(e, UserUttered)] == [
+        "new question"
+    ]
+    full = await store.retrieve_full_tracker("visitor-9")
+    assert full.events == (await stock.retrieve_full_tracker("visitor-9")).events
+    stock.engine.dispose()
