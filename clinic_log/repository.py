@@ -5,11 +5,11 @@ functions never commit. Writes are idempotent per (conversation, message id),
 so a retried or replayed turn is stored once.
 """
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Dict, List, Optional
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -30,10 +30,32 @@ def _storable_optional(text: Optional[str]) -> Optional[str]:
     return None if text is None else _storable(text)
 
 
-def _find_conversation(session: Session, sender_id: str) -> Optional[Conversation]:
-    query = select(Conversation).where(Conversation.sender_id == sender_id)
-    conversation: Optional[Conversation] = session.execute(query).scalar_one_or_none()
-    return conversation
+# Statements of every logged turn, on the tables rather than the ORM classes:
+# built once, and free of the ORM's per-statement bookkeeping.
+_CONVERSATIONS = Conversation.__table__
+_CONVERSATION_BY_SENDER = select(
+    _CONVERSATIONS.c.id,
+    _CONVERSATIONS.c.channel,
+    _CONVERSATIONS.c.started_at,
+    _CONVERSATIONS.c.last_seen_at,
+).where(_CONVERSATIONS.c.sender_id == bindparam("sender_id"))
+_WIDEN_CONVERSATION = (
+    update(_CONVERSATIONS)
+    .where(_CONVERSATIONS.c.id == bindparam("conversation_id"))
+    .values(
+        channel=bindparam("new_channel"),
+        started_at=bindparam("new_started_at"),
+        last_seen_at=bindparam("new_last_seen_at"),
+    )
+)
+
+
+def _find_conversation(session: Session, sender_id: str) -> Optional[Row]:
+    """The conversation's id, channel and time span, or None if there is none."""
+    found: Optional[Row] = session.execute(
+        _CONVERSATION_BY_SENDER, {"sender_id": sender_id}
+    ).first()
+    return found
 
 
 def _is_logged(session: Session, model: Any, sender_id: str, message_id: str) -> bool:
@@ -48,35 +70,43 @@ def _is_logged(session: Session, model: Any, sender_id: str, message_id: str) ->
 
 def _touch_conversation(
     session: Session, sender_id: str, channel: str, seen_at: datetime
-) -> Conversation:
-    """The visitor's conversation, created on first sight, its time span widened.
+) -> int:
+    """The id of the visitor's conversation, created on first sight, its span widened.
 
     Records may arrive out of order, so the span only ever grows.
     """
-    conversation = _find_conversation(session, sender_id)
-    if conversation is None:
-        conversation = Conversation(
-            sender_id=sender_id,
-            channel=channel,
-            started_at=seen_at,
-            last_seen_at=seen_at,
-        )
+    found = _find_conversation(session, sender_id)
+    if found is None:
         try:
             with session.begin_nested():
-                session.add(conversation)
+                created = session.execute(
+                    insert(_CONVERSATIONS),
+                    {
+                        "sender_id": sender_id,
+                        "channel": channel,
+                        "started_at": seen_at,
+                        "last_seen_at": seen_at,
+                    },
+                )
         except IntegrityError:
             # Another process created it between our look-up and our insert.
             found = _find_conversation(session, sender_id)
             if found is None:
                 raise
-            conversation = found
         else:
-            return conversation
-    conversation.started_at = min(conversation.started_at, seen_at)
-    conversation.last_seen_at = max(conversation.last_seen_at, seen_at)
-    if not conversation.channel and channel:
-        conversation.channel = channel
-    return conversation
+            return int(created.inserted_primary_key[0])
+    widened = {
+        "new_channel": found.channel or channel,
+        "new_started_at": min(found.started_at, seen_at),
+        "new_last_seen_at": max(found.last_seen_at, seen_at),
+    }
+    if widened != {
+        "new_channel": found.channel,
+        "new_started_at": found.started_at,
+        "new_last_seen_at": found.last_seen_at,
+    }:
+        session.execute(_WIDEN_CONVERSATION, {"conversation_id": found.id, **widened})
+    return int(found.id)
 
 
 def _save_once(
@@ -84,22 +114,24 @@ def _save_once(
     model: Any,
     record: ExchangeRecord | AppointmentRecord,
     seen_at: datetime,
-    build: Callable[[int], Any],
+    row: Dict[str, Any],
 ) -> bool:
-    """Adds `build(conversation_id)` unless this message is already stored.
+    """Inserts `row` for this message unless the message is already stored.
 
-    Returns False, having written nothing, for a message already stored; a
-    concurrent duplicate is caught by the unique constraint and rolled back
-    to a savepoint, so the caller's other work survives.
+    The unique constraint on (conversation, message id) finds a duplicate:
+    the insert and the conversation's update are rolled back to a savepoint,
+    so a duplicate writes nothing and the caller's other work survives. Plain
+    statements, not ORM objects: this runs for every turn the assistant answers.
+    Returns False for a message already stored.
     """
-    if _is_logged(session, model, record.sender_id, record.message_id):
-        return False
     try:
         with session.begin_nested():
-            conversation = _touch_conversation(
+            conversation_id = _touch_conversation(
                 session, record.sender_id, record.channel, seen_at
             )
-            session.add(build(conversation.id))
+            session.execute(
+                insert(model.__table__), {**row, "conversation_id": conversation_id}
+            )
     except IntegrityError:
         if _is_logged(session, model, record.sender_id, record.message_id):
             return False
@@ -109,58 +141,50 @@ def _save_once(
 
 def save_exchange(session: Session, record: ExchangeRecord) -> bool:
     """Stores one visitor message and its reply; False if it was stored before."""
-
-    def build(conversation_id: int) -> Exchange:
-        return Exchange(
-            conversation_id=conversation_id,
-            message_id=record.message_id,
-            time=record.time,
-            text=_storable(record.text),
-            text_truncated=record.text_truncated,
-            intent=record.intent,
-            confidence=record.confidence,
-            entities=[dict(entity) for entity in record.entities],
-            answer_key=record.answer_key,
-            reply=_storable(record.reply),
-            is_fallback=record.is_fallback,
-            is_emergency=record.is_emergency,
-            is_out_of_scope=record.is_out_of_scope,
-        )
-
-    return _save_once(session, Exchange, record, record.time, build)
+    row = {
+        "message_id": record.message_id,
+        "time": record.time,
+        "text": _storable(record.text),
+        "text_truncated": record.text_truncated,
+        "intent": record.intent,
+        "confidence": record.confidence,
+        "entities": [dict(entity) for entity in record.entities],
+        "answer_key": record.answer_key,
+        "reply": _storable(record.reply),
+        "is_fallback": record.is_fallback,
+        "is_emergency": record.is_emergency,
+        "is_out_of_scope": record.is_out_of_scope,
+    }
+    return _save_once(session, Exchange, record, record.time, row)
 
 
 def save_appointment(session: Session, record: AppointmentRecord) -> bool:
     """Stores a callback request as `new`; False if it was stored before."""
-
-    def build(conversation_id: int) -> AppointmentRequest:
-        return AppointmentRequest(
-            conversation_id=conversation_id,
-            message_id=record.message_id,
-            name=_storable(record.name),
-            phone=_storable(record.phone),
-            best_time=_storable(record.best_time),
-            reason=_storable_optional(record.reason),
-            created_at=record.created_at,
-        )
-
-    return _save_once(session, AppointmentRequest, record, record.created_at, build)
+    row = {
+        "message_id": record.message_id,
+        "name": _storable(record.name),
+        "phone": _storable(record.phone),
+        "best_time": _storable(record.best_time),
+        "reason": _storable_optional(record.reason),
+        "created_at": record.created_at,
+    }
+    return _save_once(session, AppointmentRequest, record, record.created_at, row)
 
 
 def save_feedback(session: Session, record: FeedbackRecord) -> None:
     """Stores a thumbs up or down; every click counts, so no deduplication."""
-    conversation = _touch_conversation(
+    conversation_id = _touch_conversation(
         session, record.sender_id, record.channel, record.created_at
     )
-    session.add(
-        Feedback(
-            conversation_id=conversation.id,
-            message_id=record.message_id,
-            rating=record.rating,
-            created_at=record.created_at,
-        )
+    session.execute(
+        insert(Feedback.__table__),
+        {
+            "conversation_id": conversation_id,
+            "message_id": record.message_id,
+            "rating": record.rating,
+            "created_at": record.created_at,
+        },
     )
-    session.flush()
 
 
 def exchange_row(exchange: Exchange) -> Dict[str, Any]:

@@ -249,26 +249,38 @@ def test_feedback_is_stored_and_its_rating_checked(session_factory):
     assert count(session_factory, Feedback) == 2
 
 
-def test_concurrent_duplicate_rolls_back_only_itself(session_factory, monkeypatch):
-    """Another writer stores the message between our check and our insert."""
-    save_exchanges(session_factory, exchange())
-    real_is_logged = repository._is_logged
-    checks = []
-
-    def racing_is_logged(session, model, sender_id, message_id):
-        checks.append(message_id)
-        if checks.count(message_id) == 1 and message_id == "m1":
-            return False  # the first look misses the row, as in a race
-        return real_is_logged(session, model, sender_id, message_id)
-
-    monkeypatch.setattr(repository, "_is_logged", racing_is_logged)
+def test_a_duplicate_rolls_back_only_itself(session_factory):
+    """The unique constraint catches it mid-transaction; the other turn stays."""
+    save_exchanges(session_factory, exchange(time=at(0)))
 
     with session_scope(session_factory) as session:
-        assert repository.save_exchange(session, exchange(message_id="other")) is True
-        assert repository.save_exchange(session, exchange()) is False
+        assert repository.save_exchange(session, exchange(message_id="m2")) is True
+        assert repository.save_exchange(session, exchange(time=at(90))) is False
 
-    assert checks == ["other", "m1", "m1"]  # looked again after the conflict
     assert count(session_factory, Exchange) == 2
+    with session_scope(session_factory) as session:
+        span = session.execute(select(Conversation.last_seen_at)).scalar_one()
+    assert span == at(0)  # the duplicate's later time was rolled back with it
+
+
+def test_a_conversation_created_meanwhile_is_joined(session_factory, monkeypatch):
+    """Another writer creates the visitor's conversation after our look-up."""
+    save_exchanges(session_factory, exchange(time=at(0)))
+    real_find = repository._find_conversation
+    looks = []
+
+    def racing_find(session, sender_id):
+        looks.append(sender_id)
+        return None if len(looks) == 1 else real_find(session, sender_id)
+
+    monkeypatch.setattr(repository, "_find_conversation", racing_find)
+
+    assert save_exchanges(session_factory, exchange(message_id="m2", time=at(5)))
+    assert len(looks) == 2  # looked again after its own insert conflicted
+    assert count(session_factory, Conversation) == 1
+    with session_scope(session_factory) as session:
+        span = session.execute(select(Conversation.last_seen_at)).scalar_one()
+    assert span == at(5)
 
 
 def test_deleting_a_conversation_deletes_its_log(session_factory):
