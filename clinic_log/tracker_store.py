@@ -21,8 +21,9 @@ Rasa's store): SQLite connections are pooled (Rasa leaves SQLAlchemy 1.4's
 default of a new connection, and its pragmas, for every query); `save` knows
 how many events are stored already when the same process has just read the
 tracker (Rasa counts them again with a query) and inserts a turn's events with
-one statement (Rasa flushes one ORM object per event); a read selects only the
-events' data column instead of building an ORM object per event.
+one statement (Rasa flushes one ORM object per event); a read is one statement
+built once, selecting only the events' data (Rasa builds its query and an ORM
+object per event every time).
 """
 
 import itertools
@@ -33,12 +34,14 @@ from typing import Any, Dict, Iterable, Iterator, Optional
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event
+from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from clinic_log.database import make_rasa_sqlite_engine
 from clinic_log.settings import database_url
@@ -146,14 +149,11 @@ class ClinicTrackerStore(SQLTrackerStore):
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> Optional[DialogueStateTracker]:
-        """Rasa's read, with the events' data as plain rows rather than ORM objects."""
+        """Rasa's read, as one statement built once, giving plain rows, not objects."""
+        query = _ALL_EVENTS if fetch_events_from_all_sessions else _SESSION_EVENTS
         with self.session_scope() as session:
-            query = self._event_query(
-                session, sender_id, fetch_events_from_all_sessions
-            )
-            events = [
-                json.loads(data) for (data,) in query.with_entities(self.SQLEvent.data)
-            ]
+            rows = session.execute(query, {"sender_id": sender_id})
+            events = [json.loads(data) for (data,) in rows]
         if not self.domain or not events:
             return None
         return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
@@ -207,6 +207,34 @@ class ClinicTrackerStore(SQLTrackerStore):
         if not self._available:
             logger.warning("tracker store available again")
         self._available = True
+
+
+def _events_data(all_sessions: bool) -> Select:
+    """The data of a conversation's events in order: Rasa's `_event_query`.
+
+    Without `all_sessions`, from its latest session start on (all of them if
+    it has none), as Rasa reads a conversation for the next turn.
+    """
+    events = SQLTrackerStore.SQLEvent.__table__
+    sender = bindparam("sender_id")
+    query = select(events.c.data).where(events.c.sender_id == sender)
+    if not all_sessions:
+        session_start = (
+            select(func.max(events.c.timestamp))
+            .where(
+                events.c.sender_id == sender,
+                events.c.type_name == SessionStarted.type_name,
+            )
+            .scalar_subquery()
+        )
+        query = query.where(
+            or_(events.c.timestamp >= session_start, session_start.is_(None))
+        )
+    return query.order_by(events.c.id)
+
+
+_SESSION_EVENTS = _events_data(all_sessions=False)
+_ALL_EVENTS = _events_data(all_sessions=True)
 
 
 def event_row(sender_id: str, event: Event) -> Dict[str, Any]:
