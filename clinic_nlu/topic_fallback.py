@@ -1,0 +1,97 @@
+"""Treats an FAQ answer the ResponseSelector is unsure of as an unsure message.
+
+Rasa's FallbackClassifier looks at the intent's confidence only. For a
+question about something else entirely ("I need new glasses", "my cat is
+sick"), DIET often still says `faq` or `not_covered` with near-certainty,
+because the few words it knows ("I need", "do you") are common in those
+intents; the ResponseSelector, which must pick one topic, is far less sure
+(about 0.1-0.35 for such questions on a probe set, against 0.6-1.0 for real
+kyphoplasty questions). Below `threshold`, the message is marked
+`nlu_fallback` the way the FallbackClassifier marks it, so the visitor is
+offered the likeliest topics (and "Something else") instead of a confident
+answer to a question they did not ask.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import (
+    RESPONSE_SELECTOR_DEFAULT_INTENT,
+    RESPONSE_SELECTOR_PREDICTION_KEY,
+    RESPONSE_SELECTOR_PROPERTY_NAME,
+    RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
+)
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+THRESHOLD_KEY = "threshold"
+DEFAULT_THRESHOLD = 0.4
+
+
+def topic_confidence(message: Message) -> Optional[float]:
+    """The ResponseSelector's confidence in its topic, if the intent has topics."""
+    selection: Dict[str, Any] = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
+    intent_name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+    if intent_name not in selection.get(RESPONSE_SELECTOR_RETRIEVAL_INTENTS, []):
+        return None
+    default = selection.get(RESPONSE_SELECTOR_DEFAULT_INTENT, {})
+    response = default.get(RESPONSE_SELECTOR_PREDICTION_KEY, {})
+    return float(response.get(PREDICTED_CONFIDENCE_KEY, 0.0))
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+)
+class TopicFallback(GraphComponent):
+    """Marks `faq`/`not_covered` messages whose topic is unsure as `nlu_fallback`.
+
+    Placed after the ResponseSelector and the FallbackClassifier, and before
+    SafetyOverride, which keeps the final word.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """The lowest topic confidence that is still answered."""
+        return {THRESHOLD_KEY: DEFAULT_THRESHOLD}
+
+    def __init__(self, config: Dict[str, Any]) -> None:
+        """Keeps the threshold."""
+        self.threshold = float(config.get(THRESHOLD_KEY, DEFAULT_THRESHOLD))
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> TopicFallback:
+        """Creates the component from its config.yml entry."""
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Marks each message whose topic confidence is below the threshold."""
+        for message in messages:
+            confidence = topic_confidence(message)
+            if confidence is not None and confidence < self.threshold:
+                fallback = {
+                    INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
+                    PREDICTED_CONFIDENCE_KEY: self.threshold,
+                }
+                ranking = message.get(INTENT_RANKING_KEY) or []
+                message.set(INTENT, fallback, add_to_output=True)
+                message.set(
+                    INTENT_RANKING_KEY, [fallback, *ranking], add_to_output=True
+                )
+        return messages

@@ -1,0 +1,125 @@
+"""TopicFallback: an answer whose topic the ResponseSelector doubts is not given."""
+
+import asyncio
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa.core.agent import Agent
+from rasa.shared.nlu.training_data.message import Message
+
+from clinic_nlu.topic_fallback import TopicFallback, topic_confidence
+from tests.servers import trained_model
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def selected(intent: str, topic: Optional[str], confidence: float) -> Message:
+    """A message as DIET, the ResponseSelector and the FallbackClassifier leave it."""
+    ranking: List[Dict[str, Any]] = [
+        {"name": intent, "confidence": 0.98},
+        {"name": "out_of_scope", "confidence": 0.01},
+    ]
+    data: Dict[str, Any] = {
+        "text": "a question",
+        "intent": {"name": intent, "confidence": 0.98},
+        "intent_ranking": ranking,
+    }
+    if topic is not None:
+        data["response_selector"] = {
+            "all_retrieval_intents": ["faq", "not_covered"],
+            "default": {
+                "response": {
+                    "intent_response_key": topic,
+                    "confidence": confidence,
+                }
+            },
+        }
+    return Message(data=data)
+
+
+def test_an_unsure_topic_becomes_the_fallback_intent() -> None:
+    message = selected("faq", "faq/cement", 0.22)
+
+    TopicFallback({"threshold": 0.4}).process([message])
+
+    assert message.get("intent") == {"name": "nlu_fallback", "confidence": 0.4}
+    names = [entry["name"] for entry in message.get("intent_ranking")]
+    assert names == ["nlu_fallback", "faq", "out_of_scope"]  # suggestions read these
+
+
+def test_a_sure_topic_is_answered() -> None:
+    message = selected("not_covered", "not_covered/cost", 0.9)
+
+    TopicFallback({"threshold": 0.4}).process([message])
+
+    assert message.get("intent") == {"name": "not_covered", "confidence": 0.98}
+
+
+@pytest.mark.parametrize("intent", ["greet", "request_appointment", "nlu_fallback"])
+def test_intents_without_topics_are_left_alone(intent: str) -> None:
+    message = selected(intent, "faq/duration", 0.05)
+
+    TopicFallback({"threshold": 0.4}).process([message])
+
+    assert topic_confidence(message) is None
+    assert message.get("intent")["name"] == intent
+
+
+def test_a_message_without_a_selection_is_left_alone() -> None:
+    message = selected("faq", None, 0.0)
+
+    TopicFallback({"threshold": 0.4}).process([message])
+
+    assert message.get("intent")["name"] == "faq"
+
+
+# Written for this test, not taken from the training data: questions a visitor
+# of a spine clinic's page might ask that the page has no answer for.
+UNRELATED = (
+    "could you suggest a nice seafood restaurant downtown",
+    "when is high tide at the beach today",
+    "what's the exchange rate for the british pound",
+    "my hamster stopped eating",
+    "how do I get rid of dandruff",
+    "can you fix an ingrown toenail",
+    "I'm looking for a good optometrist",
+    "what is 9 squared",
+    "write a limerick about a cat",
+    "what's the best way to learn french",
+    "do you sell hearing aids",
+    "my car battery is dead",
+)
+# New phrasings of questions the page does answer.
+ON_TOPIC = (
+    "what actually happens in a kyphoplasty",
+    "how many hours does the whole thing take",
+    "am I put to sleep for it",
+    "do they stitch the incision closed",
+    "when am I allowed to walk again",
+    "is it worth doing if my fracture is three months old",
+    "will the pain go away right after",
+    "what do they fill the bone with",
+)
+
+
+@pytest.fixture(scope="module")
+def agent() -> Agent:
+    return Agent.load(str(trained_model(ROOT)))
+
+
+def outcome(agent: Agent, text: str) -> str:
+    parsed = asyncio.run(agent.parse_message(text))
+    return str(parsed["intent"]["name"])
+
+
+def test_most_unrelated_questions_get_no_kyphoplasty_answer(agent: Agent) -> None:
+    answered = [t for t in UNRELATED if outcome(agent, t) in ("faq", "not_covered")]
+
+    assert len(answered) <= len(UNRELATED) // 4, answered
+
+
+def test_questions_the_page_answers_are_still_answered(agent: Agent) -> None:
+    unanswered = [t for t in ON_TOPIC if outcome(agent, t) != "faq"]
+
+    assert len(unanswered) <= 1, unanswered
