@@ -5,8 +5,10 @@ import json
 from pathlib import Path
 from typing import Any, Dict
 
+import yaml
+
 from bench import __main__ as bench_main
-from bench import load, report
+from bench import load, quality, report
 from tests.servers import AssistantServers, free_port, trained_model
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +27,19 @@ def test_load_counts_every_message_of_every_visitor(
     assert result.empty_replies == 0
     assert result.p50_ms <= result.p95_ms <= result.p99_ms <= result.max_ms
     assert result.messages_per_s > 0
+
+
+def test_cross_validation_config_keeps_every_intent_component(tmp_path: Path) -> None:
+    full = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+
+    path = quality.intent_config(ROOT, tmp_path)
+
+    reduced = yaml.safe_load(path.read_text(encoding="utf-8"))
+    names = [step["name"] for step in full["pipeline"]]
+    kept = [n for n in names if n not in quality.TOPIC_COMPONENTS]
+    assert [step["name"] for step in reduced["pipeline"]] == kept
+    assert set(names) - set(kept) == set(quality.TOPIC_COMPONENTS)  # both were there
+    assert reduced["policies"] == full["policies"]
 
 
 def test_load_counts_unreachable_server_as_errors() -> None:
