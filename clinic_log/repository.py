@@ -95,17 +95,23 @@ def _touch_conversation(
                 raise
         else:
             return int(created.inserted_primary_key[0])
-    widened = {
-        "new_channel": found.channel or channel,
-        "new_started_at": min(found.started_at, seen_at),
-        "new_last_seen_at": max(found.last_seen_at, seen_at),
-    }
-    if widened != {
-        "new_channel": found.channel,
-        "new_started_at": found.started_at,
-        "new_last_seen_at": found.last_seen_at,
-    }:
-        session.execute(_WIDEN_CONVERSATION, {"conversation_id": found.id, **widened})
+    now = (found.channel, found.started_at, found.last_seen_at)
+    widened = (
+        found.channel or channel,
+        min(found.started_at, seen_at),
+        max(found.last_seen_at, seen_at),
+    )
+    if widened != now:
+        new_channel, new_started_at, new_last_seen_at = widened
+        session.execute(
+            _WIDEN_CONVERSATION,
+            {
+                "conversation_id": found.id,
+                "new_channel": new_channel,
+                "new_started_at": new_started_at,
+                "new_last_seen_at": new_last_seen_at,
+            },
+        )
     return int(found.id)
 
 

@@ -182,7 +182,7 @@ def two_sessions(sender_id):
                 timestamp=4.0,
             ),
             SlotSet("topic", "recovery", timestamp=4.0),
-            BotUttered("Most people go home the same day.", timestamp=5.0),
+            BotUttered("A short stay of usually one day is needed.", timestamp=5.0),
         ],
     )
 
