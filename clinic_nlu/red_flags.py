@@ -26,6 +26,8 @@ RED_FLAG_PATTERNS = _compile(
     rf"\b{_LEGS}\s+(?:\w+\s+){{0,2}}"
     r"(?:numb|weak|paralys|paralyz|gave out|giving out|went dead)",
     rf"\b(?:numb|numbness|paralys|paralyz)\w*\s+(?:\w+\s+){{0,5}}{_LEGS}",
+    rf"\bweak(?:ness)?\s+in\s+{_WHOSE}(?:(?:left|right|lower)\s+)?{_LEGS}",
+    r"\bsudden(?:ly)?\s+(?:\w+\s+){0,2}(?:weak|weakness|numb|numbness)\b",
     r"\bparaly[sz]ed\b",
     # Loss of bladder or bowel control.
     r"\b(?:lost|losing|lose|loss of|no)\s+(?:\w+\s+){0,3}(?:bladder|bowels?)\b",
@@ -40,6 +42,8 @@ RED_FLAG_PATTERNS = _compile(
     rf"\b{_NOT}\s+(?:breathe|breath|catch (?:my|his|her) breath)",
     r"\bshort(?:ness)?\s+of\s+breath",
     r"\b(?:not|stopped)\s+breathing\b",
+    # A sign of infection after the procedure (a fever is the other, below).
+    r"\b(?:incision|wound)\b.*\b(?:pus|oozing|leaking|red and swollen)\b",
     # Other unmistakable emergencies and explicit calls for help.
     # "collapsed" and "unconscious" also describe vertebrae and anesthesia.
     r"\bcollapsed\b(?!\s+(?:vertebra|vertebrae|bone|disc|disk|spine))",
@@ -52,16 +56,27 @@ RED_FLAG_PATTERNS = _compile(
     r"(?<![\d.-])(?<!\d[\s.-])\b911\b(?![\s.-]?\d)",
 )
 
-# Severe, sudden pain after a fall or accident: all three, in any order.
-SEVERE_PAIN_AFTER_FALL = _compile(
-    r"\b(?:fall|fell|fallen|falling|slipped|tripped|accident|crash)\b",
-    r"\bpain|\bhurts?\b",
-    r"\b(?:severe|sudden|excruciating|unbearable|terrible|worst|intense|extreme|agony)",
+_FALL = r"\b(?:fall|fell|fallen|falling|slipped|tripped|accident|crash)\b"
+
+# Patterns that flag a message only together, in any order.
+RED_FLAG_COMBINATIONS = (
+    # Severe, sudden pain after a fall or accident.
+    _compile(
+        _FALL,
+        r"\bpain|\bhurts?\b",
+        r"\b(?:severe|sudden|excruciating|unbearable|terrible|worst|intense|"
+        r"extreme|agony)|\b(?:10|ten)\s*(?:/|out of)\s*(?:10|ten)\b|\bis\s+a\s+10\b",
+    ),
+    # Unable to stand or walk after a fall.
+    _compile(_FALL, rf"\b{_NOT}\s+(?:stand|walk)\b"),
+    # A fever around the procedure: possibly an infection.
+    _compile(r"\bfever", r"\b(?:procedure|kyphoplasty|surgery|operation|incision)"),
 )
 
 
 def is_red_flag(text: str) -> bool:
     """Tells whether a visitor message describes a possible emergency."""
-    return any(pattern.search(text) for pattern in RED_FLAG_PATTERNS) or all(
-        pattern.search(text) for pattern in SEVERE_PAIN_AFTER_FALL
+    return any(pattern.search(text) for pattern in RED_FLAG_PATTERNS) or any(
+        all(pattern.search(text) for pattern in combination)
+        for combination in RED_FLAG_COMBINATIONS
     )

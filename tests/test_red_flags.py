@@ -27,6 +27,11 @@ from clinic_nlu.red_flags import is_red_flag
         "this is an emergency",
         "should I call 911?",
         "grandpa collapsed in the kitchen",
+        "since the procedure I have a fever of 103 and the back pain is way worse",
+        "my incision is oozing pus",
+        "sudden weakness in my left leg after I lifted something",
+        "I can't stand up at all after the fall and the pain is a 10",
+        "she slipped this morning and cannot walk",
     ],
 )
 def test_emergencies_are_flagged(text: str) -> None:
@@ -38,6 +43,9 @@ def test_emergencies_are_flagged(text: str) -> None:
     [
         "how long does kyphoplasty take",
         "when can I walk after the procedure",
+        "my kid has a fever",
+        "I fell last month, can kyphoplasty help",
+        "is it ok to stand after the fall?",
         "is it done after a fall?",
         "will my back pain go away",
         "does the balloon stay in my spine",
