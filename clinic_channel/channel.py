@@ -19,7 +19,7 @@ from clinic_channel.settings import ChannelSettings
 from clinic_channel.timeouts import limit_action_calls
 from clinic_channel.turn_log import log_failed_turn
 from clinic_channel.validation import Refusal, VisitorMessage, parse_body
-from clinic_speed import action_validation, parse_cache
+from clinic_speed import action_validation, parse_cache, worker_signals
 from clinic_speed.lock_store import ENV_REDIS_URL
 
 logger = logging.getLogger(__name__)
@@ -65,6 +65,7 @@ class ClinicRestInput(RestInput):
         limit_action_calls(self.settings.action_timeout_s)
         action_validation.install()
         parse_cache.install(self.settings.parse_cache_size)
+        worker_signals.install()
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         """The health check and the guarded webhook."""
