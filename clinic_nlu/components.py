@@ -88,16 +88,17 @@ class SafetyOverride(StatelessComponent):
         for message in messages:
             intent_name = forced_intent(message.get(TEXT) or "")
             if intent_name is not None:
-                self._force_intent(message, intent_name)
+                override_intent(message, intent_name, 1.0)
         return messages
 
-    @staticmethod
-    def _force_intent(message: Message, intent_name: str) -> None:
-        forced = {INTENT_NAME_KEY: intent_name, PREDICTED_CONFIDENCE_KEY: 1.0}
-        ranking = [
-            entry
-            for entry in message.get(INTENT_RANKING_KEY) or []
-            if entry.get(INTENT_NAME_KEY) != intent_name
-        ]
-        message.set(INTENT, forced, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [forced, *ranking], add_to_output=True)
+
+def override_intent(message: Message, intent_name: str, confidence: float) -> None:
+    """Makes `intent_name` the message's intent, first in its ranking."""
+    forced = {INTENT_NAME_KEY: intent_name, PREDICTED_CONFIDENCE_KEY: confidence}
+    ranking = [
+        entry
+        for entry in message.get(INTENT_RANKING_KEY) or []
+        if entry.get(INTENT_NAME_KEY) != intent_name
+    ]
+    message.set(INTENT, forced, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [forced, *ranking], add_to_output=True)

@@ -30,10 +30,11 @@ from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
 )
 from rasa.shared.nlu.training_data.message import Message
+
+from clinic_nlu.components import override_intent
 
 THRESHOLD_KEY = "threshold"
 DEFAULT_THRESHOLD = 0.4
@@ -85,13 +86,7 @@ class TopicFallback(GraphComponent):
         for message in messages:
             confidence = topic_confidence(message)
             if confidence is not None and confidence < self.threshold:
-                fallback = {
-                    INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
-                    PREDICTED_CONFIDENCE_KEY: self.threshold,
-                }
-                ranking = message.get(INTENT_RANKING_KEY) or []
-                message.set(INTENT, fallback, add_to_output=True)
-                message.set(
-                    INTENT_RANKING_KEY, [fallback, *ranking], add_to_output=True
+                override_intent(
+                    message, DEFAULT_NLU_FALLBACK_INTENT_NAME, self.threshold
                 )
         return messages
