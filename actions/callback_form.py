@@ -19,20 +19,20 @@ from actions.exchange_log import (
     log_turn,
     message_id_of,
 )
-from actions.phone import is_us_phone_number
+from actions.form_answers import READERS, Reading, VisitorMessage, read_answer
 from clinic_log.records import AppointmentRecord
 
 CALLBACK_SLOTS = ("callback_name", "callback_phone", "callback_time", "callback_reason")
-MAX_NAME_LENGTH = 100
-MAX_TIME_LENGTH = 200
-MAX_REASON_LENGTH = 500
-SKIP_WORDS = {"skip", "no", "none", "nothing", "n/a", "na", "no thanks", "-", "pass"}
+REQUESTED_SLOT = "requested_slot"
+FORM_NAME = "callback_form"
+# What the form says when a slot was given unasked (a one-shot request or a
+# correction), so the visitor sees what will be stored.
+NOTED_RESPONSES = {
+    "callback_name": "utter_callback_name_noted",
+    "callback_phone": "utter_callback_phone_noted",
+}
 
 Validated = Dict[str, Any]
-
-
-def _cleaned(slot_value: Any) -> str:
-    return " ".join(str(slot_value or "").split())
 
 
 def _accept_or_reask(
@@ -44,66 +44,123 @@ def _accept_or_reask(
     return {slot: value}
 
 
-def checked_name(answer: Any) -> Optional[str]:
-    """Up to 100 characters containing at least one letter."""
-    name = _cleaned(answer)
-    if len(name) <= MAX_NAME_LENGTH and any(char.isalpha() for char in name):
-        return name
-    return None
-
-
-def checked_phone(answer: Any) -> Optional[str]:
-    """A valid US number, kept exactly as the visitor wrote it."""
-    phone = str(answer or "").strip()
-    return phone if is_us_phone_number(phone) else None
-
-
-def checked_time(answer: Any) -> Optional[str]:
-    """Any short answer with a letter or digit."""
-    best_time = _cleaned(answer)
-    if len(best_time) <= MAX_TIME_LENGTH and any(c.isalnum() for c in best_time):
-        return best_time
-    return None
-
-
-def checked_reason(answer: Any) -> Optional[str]:
-    """Optional: "skip" gives an empty reason; overly long notes are refused."""
-    reason = str(answer or "").strip()
-    if reason.lower().strip(".! ") in SKIP_WORDS:
-        return ""
-    return reason if len(reason) <= MAX_REASON_LENGTH else None
+def _checked(slot: str, value: Any) -> Optional[str]:
+    return None if value is None else READERS[slot](str(value))
 
 
 class ValidateCallbackForm(FormValidationAction):
-    """Checks each answer; a rejected answer gets a clear re-ask."""
+    """Reads each answer itself, then checks it; a rejected answer gets a re-ask.
+
+    Every slot has a custom mapping in the domain, so the `extract_` methods
+    decide what an answer is (see `actions.form_answers`). Returning nothing
+    for the requested slot rejects the form's turn, and the rules take it.
+    """
 
     def name(self) -> str:
         """Names the action as the domain does."""
         return "validate_callback_form"
 
+    async def extract_callback_name(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any
+    ) -> Validated:
+        """Reads the answer when the form asked for the name."""
+        return _extracted("callback_name", tracker)
+
+    async def extract_callback_phone(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any
+    ) -> Validated:
+        """Reads the answer when the form asked for the phone number."""
+        return _extracted("callback_phone", tracker)
+
+    async def extract_callback_time(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any
+    ) -> Validated:
+        """Reads the answer when the form asked for the best time."""
+        return _extracted("callback_time", tracker)
+
+    async def extract_callback_reason(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any
+    ) -> Validated:
+        """Reads the answer when the form asked for the reason."""
+        return _extracted("callback_reason", tracker)
+
     def validate_callback_name(
-        self, value: Any, dispatcher: CollectingDispatcher, *_: Any
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, *_: Any
     ) -> Validated:
         """Validates the name (rasa-sdk finds these methods by slot name)."""
-        return _accept_or_reask("callback_name", checked_name(value), dispatcher)
+        return _validated("callback_name", value, dispatcher, tracker)
 
     def validate_callback_phone(
-        self, value: Any, dispatcher: CollectingDispatcher, *_: Any
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, *_: Any
     ) -> Validated:
         """Validates the phone number."""
-        return _accept_or_reask("callback_phone", checked_phone(value), dispatcher)
+        return _validated("callback_phone", value, dispatcher, tracker)
 
     def validate_callback_time(
-        self, value: Any, dispatcher: CollectingDispatcher, *_: Any
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, *_: Any
     ) -> Validated:
         """Validates the best time to call."""
-        return _accept_or_reask("callback_time", checked_time(value), dispatcher)
+        return _validated("callback_time", value, dispatcher, tracker)
 
     def validate_callback_reason(
-        self, value: Any, dispatcher: CollectingDispatcher, *_: Any
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, *_: Any
     ) -> Validated:
         """Validates the optional reason."""
-        return _accept_or_reask("callback_reason", checked_reason(value), dispatcher)
+        return _validated("callback_reason", value, dispatcher, tracker)
+
+
+def _extracted(slot: str, tracker: Tracker) -> Validated:
+    """The form's reading of the visitor's answer to its question for `slot`.
+
+    Only the message that answers the question counts: not the turn the form
+    comes back to after a rule answered a question, and not other slots'.
+    """
+    if tracker.get_slot(REQUESTED_SLOT) != slot or not _answers_the_form(tracker):
+        return {}
+    user_event = latest_user_event(tracker) or {}
+    message = VisitorMessage.from_parse(
+        str(user_event.get("text") or ""), tracker.latest_message
+    )
+    answer = read_answer(slot, message)
+    if answer.reading is Reading.VALUE:
+        return {slot: answer.value}
+    if answer.reading is Reading.INVALID:
+        return {slot: None}
+    return {}
+
+
+def _answers_the_form(tracker: Tracker) -> bool:
+    """Whether the form runs straight after the visitor's message.
+
+    Rasa shows the validation a tracker that ends with the form's own run;
+    any other action between the message and it (a rule's answer) means the
+    form is only coming back to ask again.
+    """
+    user_index = max(
+        (
+            index
+            for index, event in enumerate(tracker.events)
+            if event["event"] == "user"
+        ),
+        default=-1,
+    )
+    actions = [
+        event.get("name")
+        for event in tracker.events[user_index + 1 :]
+        if event["event"] == "action"
+    ]
+    return actions == [FORM_NAME]
+
+
+def _validated(
+    slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> Validated:
+    """Checks a value however it came; one given unasked is confirmed aloud."""
+    checked = _checked(slot, value)
+    given_unasked = tracker.get_slot(REQUESTED_SLOT) != slot
+    if checked is not None and given_unasked and slot in NOTED_RESPONSES:
+        dispatcher.utter_message(response=NOTED_RESPONSES[slot], value=checked)
+    return _accept_or_reask(slot, checked, dispatcher)
 
 
 class AskCallbackSlot(LoggingAction):

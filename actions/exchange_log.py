@@ -143,11 +143,26 @@ class LoggingAction(Action, ABC):
         buttons: Sequence[Dict[str, str]] = (),
     ) -> None:
         """Sends a domain response and logs the turn with it as the last reply."""
-        dispatcher.utter_message(response=response, buttons=list(buttons))
-        text = response_text(domain, response, tracker.slots)
+        self.replies_and_log(dispatcher, tracker, domain, [response], buttons)
+
+    def replies_and_log(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[str, Any],
+        responses: Sequence[str],
+        buttons: Sequence[Dict[str, str]] = (),
+    ) -> None:
+        """Sends domain responses in order (any buttons on the last) and logs them."""
+        texts = [
+            response_text(domain, response, tracker.slots) for response in responses
+        ]
+        for response in responses[:-1]:
+            dispatcher.utter_message(response=response)
+        dispatcher.utter_message(response=responses[-1], buttons=list(buttons))
         if buttons:
-            text += " [" + " | ".join(button["title"] for button in buttons) + "]"
-        log_turn(self.writer, tracker, [text], response)
+            texts[-1] += " [" + " | ".join(button["title"] for button in buttons) + "]"
+        log_turn(self.writer, tracker, texts, responses[-1])
 
     @property
     def writer(self) -> LogWriter:

@@ -9,6 +9,12 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -18,11 +24,16 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from clinic_nlu.contact_details import introduced_name, phone_number_span
 from clinic_nlu.input_guard import has_words, is_foreign, strip_markup
 from clinic_nlu.red_flags import is_red_flag
 
 EMERGENCY_INTENT = "emergency"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
+# Entities the components below add; the domain and the rules use these names.
+RED_FLAG_ENTITY = "red_flag"
+PHONE_ENTITY = "phone_number"
+NAME_ENTITY = "person_name"
 
 
 def forced_intent(text: str) -> Optional[str]:
@@ -81,6 +92,10 @@ class SafetyOverride(StatelessComponent):
 
     Placed last in the pipeline, after the FallbackClassifier, so that an
     emergency is answered as one even when the classifiers were unsure.
+    A red flag also carries the `red_flag` entity, alone: the rules that end a
+    callback request or send only the 911 reply require it, so that the
+    classifier's `emergency` on its own (a phone number, a fall weeks ago)
+    never ends a request or withholds an answer.
     """
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -89,7 +104,85 @@ class SafetyOverride(StatelessComponent):
             intent_name = forced_intent(message.get(TEXT) or "")
             if intent_name is not None:
                 override_intent(message, intent_name, 1.0)
+            if intent_name == EMERGENCY_INTENT:
+                message.set(
+                    ENTITIES,
+                    [_entity(RED_FLAG_ENTITY, "yes", 0, 0, type(self).__name__)],
+                    add_to_output=True,
+                )
         return messages
+
+
+def _entity(
+    name: str, value: str, start: int, end: int, extractor: str
+) -> Dict[str, Any]:
+    return {
+        ENTITY_ATTRIBUTE_TYPE: name,
+        ENTITY_ATTRIBUTE_VALUE: value,
+        ENTITY_ATTRIBUTE_START: start,
+        ENTITY_ATTRIBUTE_END: end,
+        EXTRACTOR: extractor,
+    }
+
+
+@DefaultV1Recipe.register(
+    [
+        DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER,
+        DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR,
+    ],
+    is_trainable=False,
+)
+class ContactDetailsExtractor(StatelessComponent):
+    """Finds a US phone number and an introduced name ("this is Ann").
+
+    They fill the callback request when given with the appointment request
+    ("call me at 904-555-0199, this is Ann") or as a correction inside it.
+    The classifiers then read the number as one placeholder word: its digits
+    meant nothing to them, yet swayed them (a number read as an emergency).
+    Placed right after MarkupStripper, before spaCy; the tracker keeps the
+    number as typed.
+    """
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Gives training examples the same placeholder as live messages."""
+        for example in training_data.training_examples:
+            text = example.get(TEXT)
+            if text:
+                example.set(TEXT, _with_placeholder(text))
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Adds `phone_number` and `person_name` entities where found."""
+        extractor = type(self).__name__
+        for message in messages:
+            text = message.get(TEXT) or ""
+            found = list(message.get(ENTITIES) or [])
+            span = phone_number_span(text)
+            if span is not None:
+                start, end = span
+                found.append(
+                    _entity(PHONE_ENTITY, text[start:end], start, end, extractor)
+                )
+            message.set(TEXT, _with_placeholder(text))
+            name = introduced_name(text)
+            if name is not None:
+                start = text.find(name)
+                found.append(
+                    _entity(NAME_ENTITY, name, start, start + len(name), extractor)
+                )
+            message.set(ENTITIES, found, add_to_output=True)
+        return messages
+
+
+PHONE_PLACEHOLDER = "phonenumber"
+
+
+def _with_placeholder(text: str) -> str:
+    """The text with its first US number (the clinic's too) as the placeholder."""
+    span = phone_number_span(text, clinic_too=True)
+    if span is None:
+        return text
+    return f"{text[: span[0]]}{PHONE_PLACEHOLDER}{text[span[1] :]}"
 
 
 def override_intent(message: Message, intent_name: str, confidence: float) -> None:

@@ -2,81 +2,237 @@
 
 A classifier can be unsure; a person who cannot feel their legs must still be
 told to call 911. These patterns are a deterministic safety net that runs after
-the classifiers and overrides them. False positives cost a visitor one extra
-sentence; false negatives could cost much more, so the patterns lean wide.
+the classifiers and overrides them. False negatives could cost much more than
+false positives, so the patterns lean wide, with three exceptions that keep
+the clinic's ordinary visitor from being sent away instead of answered:
+
+- a symptom that is denied ("no numbness, no fever, just sore");
+- a general question about a symptom ("is chest pain a known complication?",
+  "what if I get a fever at home?") that reports nothing happening now;
+- severe pain from a fall weeks or months ago that has not suddenly changed.
+
+A call for help or the word "emergency" is never one of those exceptions.
 """
 
 import re
-from typing import Pattern, Tuple
+from typing import Pattern, Sequence, Tuple
 
 
 def _compile(*patterns: str) -> Tuple[Pattern[str], ...]:
     return tuple(re.compile(pattern, re.IGNORECASE) for pattern in patterns)
 
 
-_NOT = r"(?:can'?t|cannot|can not|cant|unable to|could ?n'?t|couldnt|not able to)"
+_NOT = (
+    r"(?:can'?t|cannot|can not|cant|cnt|unable to|could ?n'?t|couldnt|"
+    r"not able to|won'?t|wont)"
+)
 _WHOSE = r"(?:my|his|her|their|the|both)?\s*"
-_LEGS = r"(?:legs?|feet|foot|lower body)"
+_LEGS = r"(?:leg+[sz]?|feet|foot|lower body)"
+_NUMB = r"(?:numb|numm|nunb|num)\b"
+_BREATH = r"(?:breath\w*|breth\w*|breeth\w*|brea?the?)"
+_CHEST = r"(?:chest|chst)"
+_BLADDER = r"(?:bladder|bowels?|bowles)"
+_CHEST_FEELING = (
+    r"(?:pain|pains|pian|pressure|prssure|presure|tight\w*|heavy|heaviness|"
+    r"hurt\w*|crush\w*|squeez\w*|ache|aching|burning|sitting on|weight on|elephant)"
+)
+_EVERY_WORDS = r"(?:\w+\W+){0,4}?"
+_SITE = (
+    r"\b(?:incision|wound|cut|puncture|site|spot|"
+    r"whe?re they (?:put|did|went in|inserted|operated))"
+)
+# Any words between a site and its sign, but no denial ("isn't red").
+_UNDENIED_WORDS = r"(?:(?!\b(?:no|not|isn'?t|wasn'?t|without)\b).){0,60}"
+_INFECTED = (
+    r"\b(?:pus|ooz\w*|leak\w*|weep\w*|drain\w*|discharge|yellow|green|"
+    r"red and swollen|hot|puffy|swollen|angry|smell\w*|bleeding)\b"
+)
 
-RED_FLAG_PATTERNS = _compile(
+# Explicit calls for help: always a red flag, whatever else the message says.
+CALLS_FOR_HELP = _compile(
+    r"\bemerg[ae]n\w*|\bemerjen\w*",
+    # "911" alone, not inside a phone number such as 555-911-2345.
+    r"(?<![\d.-])(?<!\d[\s.-])\b911\b(?![\s.-]?\d)",
+    r"\b(?:help me now|somebody help|someone help|please help us)\b",
+    r"\b(?:need|needs|get|send)\s+help\s+"
+    r"(?:now|urgently|right now|immediately|asap|fast)",
+    r"\bhelp\s+(?:me\s+|us\s+|her\s+|him\s+)?(?:now|urgently|immediately|asap)\b",
+    r"\burgent(?:ly)?\b[\s,!.]*(?:please\s+)?help\b|\bhelp\b\W+\w*\W*urgent(?:ly)?\b",
+)
+
+# Symptoms: a red flag unless denied or only asked about in general.
+SYMPTOMS = _compile(
     # Loss of feeling or movement in the legs.
-    rf"\b{_NOT}\s+(?:feel|move|lift|stand on)\s+{_WHOSE}{_LEGS}",
+    rf"\b{_NOT}\s+(?:really\s+|even\s+)?(?:feel|move|lift|stand on)\s+"
+    rf"(?:\w+\s+){{0,2}}{_LEGS}",
+    rf"\b{_LEGS}\b.{{0,60}}\b{_NOT}\s+(?:really\s+|even\s+)?(?:feel|move|lift)\b",
+    rf"\b(?:no|lost|losing|lose)\s+(?:\w+\s+)?feel\w*\s+in\s+{_WHOSE}{_LEGS}",
+    r"\b(?:from|below)\s+the\s+waist\b",
+    rf"\b(?:pins and needles|tingl\w*)\b.{{0,30}}{_LEGS}",
     rf"\b{_NOT}\s+feel\s+anything\s+below",
     rf"\b{_NOT}\s+get\s+up\b",
-    rf"\b{_LEGS}\s+(?:\w+\s+){{0,2}}"
-    r"(?:numb|weak|paralys|paralyz|gave out|giving out|went dead)",
-    rf"\b(?:numb|numbness|paralys|paralyz)\w*\s+(?:\w+\s+){{0,5}}{_LEGS}",
+    rf"\b{_LEGS}\s+(?:\w+\s+){{0,4}}"
+    rf"(?:{_NUMB}|weak|paralys|paralyz|gave out|giving out|went dead|gone dead|"
+    r"feel dead|won'?t move|wont move|not moving|stopped working|jelly|noodles)",
+    rf"\b(?:{_NUMB}|numbness|paralys|paralyz)\w*\s+(?:\w+\s+){{0,5}}{_LEGS}",
     rf"\bweak(?:ness)?\s+in\s+{_WHOSE}(?:(?:left|right|lower)\s+)?{_LEGS}",
     r"\bsudden(?:ly)?\s+(?:\w+\s+){0,2}(?:weak|weakness|numb|numbness)\b",
     r"\bparaly[sz]ed\b",
     # Loss of bladder or bowel control.
-    r"\b(?:lost|losing|lose|loss of|no)\s+(?:\w+\s+){0,3}(?:bladder|bowels?)\b",
-    r"\b(?:bladder|bowels?)\s+(?:\w+\s+){0,2}(?:control|incontinen\w*|accident)",
-    r"\b(?:wet|wetting|peed|peeing|pooped|pooping|soiled)\s+"
-    r"(?:my|him|her|them)sel(?:f|ves)\b",
-    rf"\b{_NOT}\s+(?:control|hold)\s+{_WHOSE}(?:bladder|bowels?|pee|urine)",
-    # Chest pain and breathing trouble.
-    r"\bchest\s+(?:pain|pains|pressure|tightness|hurts?)",
-    r"\bpain\s+in\s+(?:my|his|her|their|the)\s+chest",
-    r"\b(?:trouble|difficulty|problems?|hard|struggling)\s+(?:\w+\s+)?breath",
-    rf"\b{_NOT}\s+(?:breathe|breath|catch (?:my|his|her) breath)",
-    r"\bshort(?:ness)?\s+of\s+breath",
-    r"\b(?:not|stopped)\s+breathing\b",
-    # A sign of infection after the procedure (a fever is the other, below).
-    r"\b(?:incision|wound)\b.*\b(?:pus|oozing|leaking|red and swollen)\b",
-    # Other unmistakable emergencies and explicit calls for help.
-    # "collapsed" and "unconscious" also describe vertebrae and anesthesia.
-    r"\bcollapsed\b(?!\s+(?:vertebra|vertebrae|bone|disc|disk|spine))",
-    r"\b(?:is|was|went|fell|became|knocked)\s+unconscious\b",
-    r"\b(?:unresponsive|fainted|pass(?:ed|ing)? out)\b",
-    r"\b(?:help me now|somebody help|someone help)\b",
+    rf"\b(?:lost|losing|lose|loss of)\s+(?:\w+\s+){{0,3}}{_BLADDER}\b",
+    rf"\bno\s+control\s+(?:of|over)\s+{_WHOSE}{_BLADDER}",
+    rf"\b{_BLADDER}\s+(?:\w+\s+){{0,2}}(?:control\w*|incontinen\w*|accident)",
+    r"\b(?:wet|wetting|peed|peeing|pooped|pooping|soiled|soiling|mess(?:ed|ing)?)\s+"
+    r"(?:my|him|her|them)\w*",
+    rf"\b{_NOT}\s+(?:control|hold)\s+{_WHOSE}(?:bladder|bowels?|pee|urine|water)",
+    r"\baccident\s+in\s+(?:my|his|her|their)\s+(?:pants|bed|underwear|diaper)",
+    r"\b(?:leak\w*|losing|lost)\s+(?:\w+\s+)?(?:urine|pee|stool)",
+    r"\b(?:toilet|bathroom|pee\w*|urin\w*|wet the bed|pants)\b.{0,30}"
+    r"\bwithout\s+(?:knowing|noticing|feeling)",
+    # Chest pain or pressure, and pain spreading to the arm or jaw.
+    rf"\b{_CHEST}\b\W+{_EVERY_WORDS}{_CHEST_FEELING}",
+    rf"\b{_CHEST_FEELING}\W+(?:in\W+)?{_EVERY_WORDS}{_CHEST}\b",
+    r"\b(?:spread\w*|radiat\w*|going|moving)\s+(?:up\s+|down\s+)?(?:in)?to\s+"
+    r"(?:my|his|her)?\s*(?:jaw|left arm|arm|neck)\b",
+    r"\bleft arm\s+(?:\w+\s+){0,2}(?:heavy|numb|tingl\w*|hurts?)",
+    # Trouble breathing.
+    rf"\b(?:trouble|difficulty|problems?|hard|struggl\w*|barely|hardly)\s+(?:\w+\s+)?"
+    rf"(?:to\s+)?{_BREATH}",
+    rf"\b{_NOT}\s+(?:{_BREATH}|(?:get|catch)\s+(?:my|his|her|their|a)\s+{_BREATH})",
+    rf"\bshort(?:ness)?\s+(?:of\s+)?{_BREATH}|\b{_BREATH}\s+is\s+(?:so\s+)?short",
+    rf"\b{_NOT}\s+get\s+(?:enough\s+)?air\b|\bbreathing\s+(?:\w+\s+)?(?:fast|shallow)",
+    r"\b(?:not|stopped)\s+breathing\b|\bgasping\b|\bturning blue\b|"
+    r"\blips\s+(?:are\s+)?blue",
+    # Fainting, collapse, unconsciousness. "collapsed" and "unconscious" also
+    # describe vertebrae and anesthesia.
+    r"(?<!from )\bcol+aps(?:e|ed|es|ing)\b"
+    r"(?!\s+(?:vertebra|vertebrae|bone|disc|disk|spine))",
+    r"\b(?:is|was|went|fell|became|knocked)\s+uncon(?:sc|c|s)ious\b",
+    r"\b(?:unresponsive|lost consciousness|won'?t wake up|keeled over|funny turn)\b",
+    r"\b(?:isn'?t|is not|not|won'?t)\s+(?:answering|responding|talking|making sense|"
+    r"making any sense)\b",
+    r"\b(?:is|she's|he's|i'm|lying|laying|lies)\s+on\s+the\s+floor\b",
+    r"\b(?:please\s+)?hurry\b",
+    r"\b(?:pass(?:ed|es|ing)?|pased|past)\s+out\b",
+    r"\bbla(?:c?k)(?:ed|ing|s)?\s+out\b",
+    r"\bfaint(?:ed|ing|s)?\b",
     r"\b(?:heart attack|stroke)\b",
-    r"\bemergenc(?:y|ies)\b",
-    # "911" alone, not inside a phone number such as 555-911-2345.
-    r"(?<![\d.-])(?<!\d[\s.-])\b911\b(?![\s.-]?\d)",
+    # A sign of infection where the procedure went in (a fever is below).
+    rf"{_SITE}\b{_UNDENIED_WORDS}{_INFECTED}",
+    rf"{_INFECTED}{_UNDENIED_WORDS}{_SITE}\b",
 )
 
-_FALL = r"\b(?:fall|fell|fallen|falling|slipped|tripped|accident|crash)\b"
+_FALL = (
+    r"\b(?:fall|fell|fel|fallen|falling|slipped|slid|tripped|landed|accident|crash\w*|"
+    r"tumble|rear-ended|wreck|collision|hit the floor|went down|came off)\b"
+)
+_SEVERE = (
+    r"\b(?:severe|sudden|excruciating|unbearable|terrible|worst|intense|extreme|"
+    r"agony|awful|horrible|unreal|agoni[sz]ing|scream\w*|howl\w*|crying|killing|"
+    r"fierce|huge|worse than)"
+    r"|\b(?:10|ten)\s*(?:/|out of)\s*(?:10|ten)\b|\bis\s+a\s+10\b"
+)
+_FEVER = (
+    r"\b(?:fe?ve?r\w*|burning up|chills|temp(?:erature)?\s+(?:of\s+|is\s+|was\s+)?"
+    r"1\d\d|thermometer|10[0-5](?:\.\d)?\s*(?:f\b|degrees))"
+)
+_PROCEDURE = (
+    r"\b(?:procedure|k[iy][pf]h?oplasty|surgery|operation|incision|balloon|cement)"
+)
 
-# Patterns that flag a message only together, in any order.
-RED_FLAG_COMBINATIONS = (
-    # Severe, sudden pain after a fall or accident.
-    _compile(
-        _FALL,
-        r"\bpain|\bhurts?\b",
-        r"\b(?:severe|sudden|excruciating|unbearable|terrible|worst|intense|"
-        r"extreme|agony)|\b(?:10|ten)\s*(?:/|out of)\s*(?:10|ten)\b|\bis\s+a\s+10\b",
-    ),
-    # Unable to stand or walk after a fall.
-    _compile(_FALL, rf"\b{_NOT}\s+(?:stand|walk)\b"),
+# Patterns that flag a message only together, in any order; the first is
+# the symptom, which must not be denied.
+SYMPTOM_COMBINATIONS = (
     # A fever around the procedure: possibly an infection.
-    _compile(r"\bfever", r"\b(?:procedure|kyphoplasty|surgery|operation|incision)"),
+    _compile(_FEVER, _PROCEDURE),
 )
+
+# Severe pain, or being unable to stand, walk or move, after a fall is a red
+# flag when it is new: the fall was just now (or the message does not say
+# when), or it came on suddenly. The clinic's typical visitor fell weeks ago,
+# has had bad pain since, and asks whether kyphoplasty can help: that story
+# gets an answer, not only 911.
+AFTER_A_FALL = (
+    _compile(_SEVERE, _FALL, r"\bpain|\bhurt(?:s|ing)?\b|\bscream\w*|\bhowl\w*"),
+    _compile(rf"\b{_NOT}\s+(?:stand|walk|move|straighten)\b", _FALL),
+)
+_WEEKS_AGO = re.compile(
+    r"\b(?:weeks?|months?|years?|wks?)\s+(?:ago|back|now)\b"
+    r"|\blast\s+(?:week|month|year|spring|summer|fall|autumn|winter)\b"
+    r"|\b(?:for|since|over|about|almost|nearly)\s+(?:the\s+)?(?:a|one|two|three|four|"
+    r"five|six|seven|eight|several|few|couple(?:\s+of)?|\d+)\s+(?:weeks?|months?)\b"
+    r"|\b(?:in|since|back in)\s+(?:january|february|march|april|may|june|july|"
+    r"august|september|october|november|december)\b",
+    re.IGNORECASE,
+)
+_NEW_PAIN = re.compile(
+    r"\b(?:sudden(?:ly)?|just|all of a sudden|right now|this morning|tonight|"
+    r"today|an hour ago|minutes ago|out of nowhere|now much worse|got worse)\b",
+    re.IGNORECASE,
+)
+
+# A denial just before a symptom, in the same clause: "no chest pain".
+_DENIAL = re.compile(
+    r"\b(?:no|not|never|without|don'?t|doesn'?t|didn'?t|isn'?t|aren'?t|wasn'?t|"
+    r"haven'?t|hasn'?t|hadn'?t|denies|nor|neither|tends? to|used to)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"[.;:!?,]|\b(?:but|just|except|and now|now)\b", re.I)
+_DENIAL_REACH = 40
+
+# A question about a symptom in general, not a report of one happening now.
+_GENERAL_QUESTION = re.compile(
+    r"\b(?:is|are)\s+(?:\w+\s+){0,4}?(?:a\s+|an\s+)?(?:common|normal|known|possible|"
+    r"usual|typical|expected)\b|\bside[\s-]effects?\b|\bcomplications?\b|"
+    r"\bwhat\s+if\b|\bin\s+case\b|\bwatch\s+(?:out\s+)?for\b|\bwarning\s+signs?\b|"
+    r"\bif\s+(?:i|you|he|she|they|we|my\s+\w+)\s+(?:get|gets|got|have|has|start|starts|"
+    r"develop|develops|notice|notices|feel|feels|ever)\b|"
+    r"\bcan\s+(?:you|i|it|kyphoplasty|the procedure|the cement)\s+(?:get|cause|give|"
+    r"lead)\b|"
+    r"\b(?:do|does|can|could|will|would)\s+(?:\w+\s+){0,2}(?:patients?|people|anyone)\b",
+    re.IGNORECASE,
+)
+_HAPPENING_NOW = re.compile(
+    r"\b(?:right now|now|today|tonight|this morning|since|ago|currently|keeps?|"
+    r"won'?t stop|started|suddenly|yesterday)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_general_question(text: str) -> bool:
+    return bool(_GENERAL_QUESTION.search(text)) and not _HAPPENING_NOW.search(text)
+
+
+def _is_denied(text: str, start: int) -> bool:
+    before = text[max(0, start - _DENIAL_REACH) : start]
+    clause = _CLAUSE_BREAK.split(before)[-1]
+    return bool(_DENIAL.search(clause))
+
+
+def _reported(pattern: Pattern[str], text: str) -> bool:
+    """Whether `pattern` matches somewhere it is not denied."""
+    return any(not _is_denied(text, match.start()) for match in pattern.finditer(text))
+
+
+def _all_reported(combination: Sequence[Pattern[str]], text: str) -> bool:
+    symptom, *context = combination
+    return _reported(symptom, text) and all(part.search(text) for part in context)
+
+
+def _is_new_after_a_fall(text: str) -> bool:
+    if not any(_all_reported(combination, text) for combination in AFTER_A_FALL):
+        return False
+    return bool(_NEW_PAIN.search(text)) or not _WEEKS_AGO.search(text)
 
 
 def is_red_flag(text: str) -> bool:
     """Tells whether a visitor message describes a possible emergency."""
-    return any(pattern.search(text) for pattern in RED_FLAG_PATTERNS) or any(
-        all(pattern.search(text) for pattern in combination)
-        for combination in RED_FLAG_COMBINATIONS
+    if any(pattern.search(text) for pattern in CALLS_FOR_HELP):
+        return True
+    if _is_general_question(text):
+        return False
+    return (
+        any(_reported(pattern, text) for pattern in SYMPTOMS)
+        or any(_all_reported(combination, text) for combination in SYMPTOM_COMBINATIONS)
+        or _is_new_after_a_fall(text)
     )

@@ -38,6 +38,7 @@ class LoggedAppointment(NamedTuple):
     sender_id: str
     name: str
     phone: str
+    best_time: str
 
 
 def logged_exchanges(url: str) -> List[LoggedExchange]:
@@ -65,7 +66,10 @@ def logged_appointments(url: str) -> List[LoggedAppointment]:
     """Every callback request in the log at `url`, oldest first."""
     query = (
         select(
-            Conversation.sender_id, AppointmentRequest.name, AppointmentRequest.phone
+            Conversation.sender_id,
+            AppointmentRequest.name,
+            AppointmentRequest.phone,
+            AppointmentRequest.best_time,
         )
         .join(Conversation, Conversation.id == AppointmentRequest.conversation_id)
         .order_by(AppointmentRequest.id)

@@ -91,6 +91,7 @@ class AssistantServers:
     """
 
     rasa_url: str
+    database_url: str = ""
     processes: List[subprocess.Popen] = field(default_factory=list)
     workdir: Optional[tempfile.TemporaryDirectory] = None
     action_server: Optional[ActionServer] = None
@@ -209,7 +210,10 @@ def start_assistant(
         log=log,
     )  # fmt: skip
     servers = AssistantServers(
-        f"http://127.0.0.1:{rasa_port}", workdir=workdir, action_server=action_server
+        f"http://127.0.0.1:{rasa_port}",
+        database_url=database_url,
+        workdir=workdir,
+        action_server=action_server,
     )
     try:
         servers.processes.append(action_server.spawn())

@@ -25,15 +25,19 @@ def validator() -> ValidateCallbackForm:
     return ValidateCallbackForm()
 
 
-def validate(validator: ValidateCallbackForm, slot: str, value: Any) -> tuple:
-    """Runs one slot validation; returns (result, responses sent)."""
+def validate(
+    validator: ValidateCallbackForm, slot: str, value: Any, asked: str = ""
+) -> tuple:
+    """Runs one slot validation while the form asks for `asked` (by default
+    `slot`); returns (result, responses sent)."""
     dispatcher = CollectingDispatcher()
     method = getattr(validator, f"validate_{slot}")
-    result = method(value, dispatcher, tracker_with([]), {})
+    tracker = tracker_with([], {"requested_slot": asked or slot})
+    result = method(value, dispatcher, tracker, {})
     return result, [message["response"] for message in dispatcher.messages]
 
 
-@pytest.mark.parametrize("name", ["", "   ", "12345", "x" * 101])
+@pytest.mark.parametrize("name", ["", "   ", "12345", "x" * 101, HOSTILE])
 def test_bad_names_are_asked_again(validator: ValidateCallbackForm, name: str) -> None:
     assert validate(validator, "callback_name", name) == (
         {"callback_name": None},
@@ -41,11 +45,12 @@ def test_bad_names_are_asked_again(validator: ValidateCallbackForm, name: str) -
     )
 
 
-def test_hostile_name_is_kept_verbatim(validator: ValidateCallbackForm) -> None:
-    assert validate(validator, "callback_name", HOSTILE) == (
-        {"callback_name": HOSTILE},
-        [],
-    )
+def test_a_number_given_unasked_is_confirmed_aloud(
+    validator: ValidateCallbackForm,
+) -> None:
+    assert validate(
+        validator, "callback_phone", "813-555-0188", asked="callback_time"
+    ) == ({"callback_phone": "813-555-0188"}, ["utter_callback_phone_noted"])
 
 
 @pytest.mark.parametrize("phone", ["904-555-O142", "call me", HOSTILE, ""])
@@ -59,10 +64,59 @@ def test_bad_phone_numbers_are_asked_again(
 
 
 def test_phone_number_is_kept_as_given(validator: ValidateCallbackForm) -> None:
-    assert validate(validator, "callback_phone", " (904) 555-0142 ") == (
+    assert validate(validator, "callback_phone", " (904) 555-0142 please") == (
         {"callback_phone": "(904) 555-0142"},
         [],
     )
+
+
+def form_run(*between: str) -> Dict[str, Any]:
+    """Events of a turn as the form's validation sees them: the visitor's
+    answer, any actions in between, then the form's own run."""
+    return [
+        user_event("call me at 212.555.0109 please", "emergency", "m4"),
+        *({"event": "action", "name": name} for name in between),
+        {"event": "action", "name": "callback_form"},
+    ]
+
+
+@pytest.mark.asyncio
+async def test_the_form_reads_the_answer_itself(
+    validator: ValidateCallbackForm,
+) -> None:
+    tracker = tracker_with(form_run(), {"requested_slot": "callback_phone"})
+
+    extracted = await validator.extract_callback_phone(
+        CollectingDispatcher(), tracker, {}
+    )
+
+    assert extracted == {"callback_phone": "212.555.0109"}
+
+
+@pytest.mark.asyncio
+async def test_coming_back_after_a_rule_reads_nothing(
+    validator: ValidateCallbackForm,
+) -> None:
+    tracker = tracker_with(
+        form_run("action_answer_in_form"), {"requested_slot": "callback_phone"}
+    )
+
+    extracted = await validator.extract_callback_phone(
+        CollectingDispatcher(), tracker, {}
+    )
+
+    assert extracted == {}
+
+
+@pytest.mark.asyncio
+async def test_only_the_slot_asked_for_is_read(validator: ValidateCallbackForm) -> None:
+    tracker = tracker_with(form_run(), {"requested_slot": "callback_time"})
+
+    extracted = await validator.extract_callback_phone(
+        CollectingDispatcher(), tracker, {}
+    )
+
+    assert extracted == {}
 
 
 def test_overly_long_reason_is_asked_again(validator: ValidateCallbackForm) -> None:

@@ -3,8 +3,15 @@
 from typing import Any, Dict, List
 
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from clinic_nlu.components import MarkupStripper, SafetyOverride, forced_intent
+from clinic_nlu.components import (
+    PHONE_PLACEHOLDER,
+    ContactDetailsExtractor,
+    MarkupStripper,
+    SafetyOverride,
+    forced_intent,
+)
 
 
 def classified(text: str, intent: str, confidence: float) -> Message:
@@ -30,6 +37,16 @@ def test_red_flag_overrides_a_confident_faq_prediction() -> None:
     assert message.get("intent") == {"name": "emergency", "confidence": 1.0}
     names = [entry["name"] for entry in message.get("intent_ranking")]
     assert names == ["emergency", "faq"]
+    assert [entity["entity"] for entity in message.get("entities")] == ["red_flag"]
+
+
+def test_the_classifiers_emergency_alone_carries_no_red_flag() -> None:
+    message = classified("(904) 555-0134", "emergency", 0.8)
+
+    SafetyOverride().process([message])
+
+    assert message.get("intent") == {"name": "emergency", "confidence": 0.8}
+    assert not message.get("entities")
 
 
 def test_red_flag_overrides_the_fallback() -> None:
@@ -76,3 +93,36 @@ def test_markup_is_stripped_before_classification() -> None:
     MarkupStripper().process([message])
 
     assert message.get("text") == "how long does it take ?"
+
+
+def test_contact_details_become_entities_and_the_number_a_placeholder() -> None:
+    text = "please get the office to phone 1 (305) 555-0177 ext 4, this is Ruth Ames"
+    message = Message(data={"text": text})
+
+    ContactDetailsExtractor().process([message])
+
+    entities = {entity["entity"]: entity["value"] for entity in message.get("entities")}
+    assert entities == {
+        "phone_number": "1 (305) 555-0177 ext 4",
+        "person_name": "Ruth Ames",
+    }
+    assert message.get("text") == (
+        f"please get the office to phone {PHONE_PLACEHOLDER}, this is Ruth Ames"
+    )
+
+
+def test_training_examples_get_the_same_placeholder() -> None:
+    example = Message(data={"text": "ring me at 212.555.0164", "intent": "x"})
+
+    ContactDetailsExtractor().process_training_data(TrainingData([example]))
+
+    assert example.get("text") == f"ring me at {PHONE_PLACEHOLDER}"
+
+
+def test_a_message_without_contact_details_is_unchanged() -> None:
+    message = Message(data={"text": "how long is the stay?"})
+
+    ContactDetailsExtractor().process([message])
+
+    assert message.get("text") == "how long is the stay?"
+    assert message.get("entities") == []

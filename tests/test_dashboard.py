@@ -82,9 +82,16 @@ def test_sign_in_then_pages_show_data(staff):
     conversations = staff.get("/conversations").get_data(as_text=True)
     assert "visitor-2" in conversations
     assert "Ann Example" in staff.get("/appointments").get_data(as_text=True)
-    stats = staff.get("/stats?days=7").get_data(as_text=True)
+    # The log's data is dated 2026-11-23 (tests/log_records.py): the period says so.
+    stats = staff.get("/stats?days=7&until=2026-11-25").get_data(as_text=True)
     assert "<svg" in stats and "not_covered/cost" in stats
     assert staff.get("/stats?days=8").status_code == 400
+    assert staff.get("/stats?days=7&until=soon").status_code == 400
+
+
+def test_stats_of_a_period_without_data_show_none(staff):
+    stats = staff.get("/stats?days=7&until=2026-11-10").get_data(as_text=True)
+    assert "not_covered/cost" not in stats
 
 
 def test_wrong_password_is_refused_and_audited(client, staff):

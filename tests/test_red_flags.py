@@ -32,6 +32,17 @@ from clinic_nlu.red_flags import is_red_flag
         "sudden weakness in my left leg after I lifted something",
         "I can't stand up at all after the fall and the pain is a 10",
         "she slipped this morning and cannot walk",
+        "grandad's legs have gone floppy and numm since lunch",
+        "there's a heavy weight on my chest and my left arm tingles",
+        "my wife is breathing shallow and fast and looks grey",
+        "Uncle Ray keeled over in the yard",
+        "she's lying on the floor and not responding to me",
+        "the kyphoplasty site is hot and puffy and smells",
+        "temp of 102 three days after my kyphoplasty",
+        "he came off his bike an hour ago, pain is horrible, can't move",
+        "peed his pants without noticing, this is new",
+        "pls hurry",
+        "i cant brethe",
     ],
 )
 def test_emergencies_are_flagged(text: str) -> None:
@@ -57,6 +68,14 @@ def test_emergencies_are_flagged(text: str) -> None:
         "my number is 555-911-2345",
         "(904) 911 0000",
         "",
+        "no chest pain, no numb legs, only the ache in my mid back",
+        "he never fainted, he just can't sleep well",
+        "is shortness of breath a known risk of the anesthesia?",
+        "what if I get a fever after I'm home?",
+        "I slipped on the stairs two months ago and the pain has been terrible since",
+        "after my fall last spring I can't stand for long",
+        "the incision isn't red or swollen, can I shower?",
+        "my aunt tends to faint at the dentist, can she have general anesthesia",
     ],
 )
 def test_ordinary_questions_are_not_flagged(text: str) -> None:

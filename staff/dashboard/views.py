@@ -177,11 +177,11 @@ def _percent(value: Optional[float]) -> str:
 
 @blueprint.route("/stats")
 def stats() -> ResponseReturnValue:
-    """Activity per day with charts, rates and top topics."""
+    """Activity per day with charts, rates and top topics, up to `until` (today)."""
     days = request.args.get("days", "30")
     if not days.isdigit() or int(days) not in STATS_DAYS:
         abort(400, f"days must be one of {STATS_DAYS}")
-    until = datetime.now(timezone.utc).date()
+    until = _day_arg("until") or datetime.now(timezone.utc).date()
     since = until - timedelta(days=int(days) - 1)
     report = _read(lambda session: queries.stats(session, since, until))
     per_day: List[Any] = report["days"]
@@ -197,6 +197,7 @@ def stats() -> ResponseReturnValue:
         report=report,
         charts=charts,
         days=int(days),
+        until=until,
         choices=STATS_DAYS,
         answer_rate=_percent(report["answer_rate"]),
         fallback_rate=_percent(report["fallback_rate"]),

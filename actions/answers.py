@@ -1,0 +1,108 @@
+"""Answers given beside something else: inside the callback form, or after a caution.
+
+Both read the answer off the message's own parse: the ResponseSelector's
+topic for a question about the page, a fixed response for the other intents.
+"""
+
+from typing import Any, Dict, List, Mapping, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.exchange_log import EMERGENCY_INTENT, LoggingAction
+from actions.topics import RETRIEVAL_INTENTS
+
+# What a question of each plain intent gets inside the callback form.
+FORM_RESPONSES = {
+    "request_appointment": "utter_appointment_in_form",
+    "nlu_fallback": "utter_question_not_on_page",
+    "bot_challenge": "utter_iamabot",
+    "out_of_scope": "utter_out_of_scope",
+    EMERGENCY_INTENT: "utter_emergency_caution",
+}
+CAUTION = "utter_emergency_caution"
+CAUTION_WITHOUT_ANSWER = "utter_caution_tell_more"
+# A topic the ResponseSelector is less sure of than this is not given after
+# a caution: the visitor may be describing an emergency, not asking.
+MIN_TOPIC_CONFIDENCE_AFTER_CAUTION = 0.4
+
+
+def topic_response(
+    parse_data: Mapping[str, Any], intent: str, min_confidence: float = 0.0
+) -> Optional[str]:
+    """The response of the selector's likeliest topic of `intent` (faq, not_covered)."""
+    ranking = (
+        parse_data.get("response_selector", {}).get("default", {}).get("ranking", [])
+    )
+    for entry in ranking:
+        key = str(entry.get("intent_response_key", ""))
+        if key.startswith(f"{intent}/"):
+            confident = float(entry.get("confidence", 0.0)) >= min_confidence
+            return f"utter_{key}" if confident else None
+    return None
+
+
+def form_answer(parse_data: Mapping[str, Any]) -> str:
+    """What a question handed over by the callback form gets before the re-ask."""
+    intent = str((parse_data.get("intent") or {}).get("name") or "")
+    if intent in RETRIEVAL_INTENTS:
+        return topic_response(parse_data, intent) or FORM_RESPONSES["nlu_fallback"]
+    return FORM_RESPONSES.get(intent, FORM_RESPONSES["nlu_fallback"])
+
+
+def answer_after_caution(parse_data: Mapping[str, Any]) -> str:
+    """The answer to give after the 911 line: the likeliest question's topic."""
+    ranking = parse_data.get("intent_ranking") or []
+    question = next(
+        (
+            entry.get("name")
+            for entry in ranking
+            if entry.get("name") != EMERGENCY_INTENT
+        ),
+        None,
+    )
+    if question in RETRIEVAL_INTENTS:
+        response = topic_response(
+            parse_data, str(question), MIN_TOPIC_CONFIDENCE_AFTER_CAUTION
+        )
+        if response is not None:
+            return response
+    return CAUTION_WITHOUT_ANSWER
+
+
+class ActionAnswerInForm(Action):
+    """Answers a question asked instead of a form answer; the form then asks again.
+
+    The form's question that follows logs the turn, with this answer in it.
+    """
+
+    def name(self) -> str:
+        """Names the action as the domain does."""
+        return "action_answer_in_form"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[str, Any],
+    ) -> List[Dict[str, Any]]:
+        """Sends the answer."""
+        dispatcher.utter_message(response=form_answer(tracker.latest_message))
+        return []
+
+
+class ActionCautionThenAnswer(LoggingAction):
+    """The 911 line, then the answer, for an emergency no red-flag rule confirmed."""
+
+    action_name = "action_caution_then_answer"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[str, Any],
+    ) -> List[Dict[str, Any]]:
+        """Sends both and logs the turn."""
+        answer = answer_after_caution(tracker.latest_message)
+        self.replies_and_log(dispatcher, tracker, domain, [CAUTION, answer])
+        return []
