@@ -9,8 +9,9 @@ from typing import Any, Dict, List, Mapping, Optional
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.exchange_log import EMERGENCY_INTENT, LoggingAction
+from actions.exchange_log import LoggingAction
 from actions.topics import RETRIEVAL_INTENTS
+from clinic_nlu.vocabulary import EMERGENCY_INTENT
 
 # What a question of each plain intent gets inside the callback form.
 FORM_RESPONSES = {

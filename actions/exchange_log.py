@@ -14,15 +14,21 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.responses import response_text
-from clinic_log.masking import mask_personal_data
+from clinic_log.masking import NAME_MASK, PHONE_MASK, mask_personal_data
 from clinic_log.records import ExchangeRecord
 from clinic_log.writer import LogWriter, default_writer
+from clinic_nlu.vocabulary import (
+    EMERGENCY_INTENT,
+    NAME_ENTITY,
+    OUT_OF_SCOPE_INTENT,
+    PHONE_ENTITY,
+)
 
 FALLBACK_INTENT = "nlu_fallback"
-EMERGENCY_INTENT = "emergency"
-OUT_OF_SCOPE_INTENT = "out_of_scope"
 # The callback form's answers: stored in the request, masked in exchange texts.
 PERSONAL_SLOTS = ("callback_name", "callback_phone")
+# Entities that are a name or a number: logged as placeholders only.
+PERSONAL_ENTITY_MASKS = {PHONE_ENTITY: PHONE_MASK, NAME_ENTITY: NAME_MASK}
 # Set by the channel (clinic_channel) when it cut an over-long message.
 TRUNCATED_KEY = "text_truncated"
 
@@ -87,13 +93,25 @@ def turn_record(
         text_truncated=bool((user_event.get("metadata") or {}).get(TRUNCATED_KEY)),
         intent=intent_name,
         confidence=intent.get("confidence"),
-        entities=list(parse_data.get("entities") or []),
+        entities=[
+            {**entity, "value": _masked_value(entity, personal)}
+            for entity in parse_data.get("entities") or []
+        ],
         answer_key=own_answer_key or (answer_keys[-1] if answer_keys else ""),
         reply=mask_personal_data("\n".join(replies), personal),
         is_fallback=intent_name == FALLBACK_INTENT,
         is_emergency=intent_name == EMERGENCY_INTENT,
         is_out_of_scope=intent_name == OUT_OF_SCOPE_INTENT,
     )
+
+
+def _masked_value(entity: Dict[str, Any], personal: Sequence[str]) -> Any:
+    """An entity's value as the log may keep it: no name or number in it."""
+    mask = PERSONAL_ENTITY_MASKS.get(str(entity.get("entity")))
+    if mask is not None:
+        return mask
+    value = entity.get("value")
+    return mask_personal_data(value, personal) if isinstance(value, str) else value
 
 
 def log_turn(

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Callable, Dict, FrozenSet, Mapping, Optional
 
-from clinic_nlu.components import (
+from clinic_nlu.contact_details import is_question, name_in_answer, phone_number_in
+from clinic_nlu.vocabulary import (
     EMERGENCY_INTENT,
     NAME_ENTITY,
     PHONE_ENTITY,
     RED_FLAG_ENTITY,
 )
-from clinic_nlu.contact_details import is_question, name_in_answer, phone_number_in
 
 MAX_TIME_LENGTH = 200
 MAX_REASON_LENGTH = 500

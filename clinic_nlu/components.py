@@ -27,13 +27,13 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from clinic_nlu.contact_details import introduced_name, phone_number_span
 from clinic_nlu.input_guard import has_words, is_foreign, strip_markup
 from clinic_nlu.red_flags import is_red_flag
-
-EMERGENCY_INTENT = "emergency"
-OUT_OF_SCOPE_INTENT = "out_of_scope"
-# Entities the components below add; the domain and the rules use these names.
-RED_FLAG_ENTITY = "red_flag"
-PHONE_ENTITY = "phone_number"
-NAME_ENTITY = "person_name"
+from clinic_nlu.vocabulary import (
+    EMERGENCY_INTENT,
+    NAME_ENTITY,
+    OUT_OF_SCOPE_INTENT,
+    PHONE_ENTITY,
+    RED_FLAG_ENTITY,
+)
 
 
 def forced_intent(text: str) -> Optional[str]:
@@ -92,7 +92,8 @@ class SafetyOverride(StatelessComponent):
 
     Placed last in the pipeline, after the FallbackClassifier, so that an
     emergency is answered as one even when the classifiers were unsure.
-    A red flag also carries the `red_flag` entity, alone: the rules that end a
+    A red flag also carries the `red_flag` entity (the whole message), alone:
+    the rules that end a
     callback request or send only the 911 reply require it, so that the
     classifier's `emergency` on its own (a phone number, a fall weeks ago)
     never ends a request or withholds an answer.
@@ -105,11 +106,11 @@ class SafetyOverride(StatelessComponent):
             if intent_name is not None:
                 override_intent(message, intent_name, 1.0)
             if intent_name == EMERGENCY_INTENT:
-                message.set(
-                    ENTITIES,
-                    [_entity(RED_FLAG_ENTITY, "yes", 0, 0, type(self).__name__)],
-                    add_to_output=True,
+                text = message.get(TEXT) or ""
+                red_flag = _entity(
+                    RED_FLAG_ENTITY, text, 0, len(text), "SafetyOverride"
                 )
+                message.set(ENTITIES, [red_flag], add_to_output=True)
         return messages
 
 

@@ -98,8 +98,16 @@ def _name_words(candidate: str) -> Optional[str]:
     return None
 
 
+_ABBREVIATIONS = _word_set("jr sr dr mr mrs ms st")
+
+
 def _without_tail(text: str) -> str:
-    return _TAIL.sub("", text)
+    """The text without trailing thanks and punctuation ("Jr." keeps its dot)."""
+    kept = _TAIL.sub("", text)
+    words = kept.split()
+    if words and words[-1].lower() in _ABBREVIATIONS and text[len(kept) :][:1] == ".":
+        return f"{kept}."
+    return kept
 
 
 def name_in_answer(answer: str) -> Optional[str]:

@@ -15,7 +15,10 @@ A call for help or the word "emergency" is never one of those exceptions.
 """
 
 import re
-from typing import Pattern, Sequence, Tuple
+from typing import Match, Pattern, Sequence, Tuple
+
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 
 
 def _compile(*patterns: str) -> Tuple[Pattern[str], ...]:
@@ -23,11 +26,11 @@ def _compile(*patterns: str) -> Tuple[Pattern[str], ...]:
 
 
 _NOT = (
-    r"(?:can'?t|cannot|can not|cant|cnt|unable to|could ?n'?t|couldnt|"
+    r"(?:can'?t|cannot|can not|cant|cnt|cnat|unable to|could ?n'?t|couldnt|"
     r"not able to|won'?t|wont)"
 )
 _WHOSE = r"(?:my|his|her|their|the|both)?\s*"
-_LEGS = r"(?:leg+[sz]?|feet|foot|lower body)"
+_LEGS = r"(?:leg+[sz]?|lges|feet|foot|lower body|lower extremit\w*)"
 _NUMB = r"(?:numb|numm|nunb|num)\b"
 _BREATH = r"(?:breath\w*|breth\w*|breeth\w*|brea?the?)"
 _CHEST = r"(?:chest|chst)"
@@ -38,14 +41,14 @@ _CHEST_FEELING = (
 )
 _EVERY_WORDS = r"(?:\w+\W+){0,4}?"
 _SITE = (
-    r"\b(?:incision|wound|cut|puncture|site|spot|"
+    r"\b(?:incision|wound|cut|puncture|site|spot|needle spot|"
     r"whe?re they (?:put|did|went in|inserted|operated))"
 )
 # Any words between a site and its sign, but no denial ("isn't red").
 _UNDENIED_WORDS = r"(?:(?!\b(?:no|not|isn'?t|wasn'?t|without)\b).){0,60}"
 _INFECTED = (
     r"\b(?:pus|ooz\w*|leak\w*|weep\w*|drain\w*|discharge|yellow|green|"
-    r"red and swollen|hot|puffy|swollen|angry|smell\w*|bleeding)\b"
+    r"red|hot|puffy|swollen|angry|smell\w*|bleeding|liquid|fluid|spreading)\b"
 )
 
 # Explicit calls for help: always a red flag, whatever else the message says.
@@ -53,7 +56,7 @@ CALLS_FOR_HELP = _compile(
     r"\bemerg[ae]n\w*|\bemerjen\w*",
     # "911" alone, not inside a phone number such as 555-911-2345.
     r"(?<![\d.-])(?<!\d[\s.-])\b911\b(?![\s.-]?\d)",
-    r"\b(?:help me now|somebody help|someone help|please help us)\b",
+    r"\b(?:help me now|somebody help|someone help|please help us)\b|\bSOS\b",
     r"\b(?:need|needs|get|send)\s+help\s+"
     r"(?:now|urgently|right now|immediately|asap|fast)",
     r"\bhelp\s+(?:me\s+|us\s+|her\s+|him\s+)?(?:now|urgently|immediately|asap)\b",
@@ -69,7 +72,10 @@ SYMPTOMS = _compile(
     rf"\b(?:no|lost|losing|lose)\s+(?:\w+\s+)?feel\w*\s+in\s+{_WHOSE}{_LEGS}",
     r"\b(?:from|below)\s+the\s+waist\b",
     rf"\b(?:pins and needles|tingl\w*)\b.{{0,30}}{_LEGS}",
-    rf"\b{_NOT}\s+feel\s+anything\s+below",
+    rf"\b(?:{_NOT}|not)\s+feel\s+(?:\w+\s+)?(?:anything\s+)?(?:below|down there|"
+    rf"the toilet seat|{_WHOSE}{_LEGS})",
+    r"\bsaddle\s+(?:an(?:a)?esthesia|numbness)|\bperineal\s+numbness|"
+    r"\burinary\s+retention|\bincontinen\w*|\bdyspn\w*|\bsyncop\w*|\bdiaphore\w*",
     rf"\b{_NOT}\s+get\s+up\b",
     rf"\b{_LEGS}\s+(?:\w+\s+){{0,4}}"
     rf"(?:{_NUMB}|weak|paralys|paralyz|gave out|giving out|went dead|gone dead|"
@@ -85,6 +91,8 @@ SYMPTOMS = _compile(
     r"\b(?:wet|wetting|peed|peeing|pooped|pooping|soiled|soiling|mess(?:ed|ing)?)\s+"
     r"(?:my|him|her|them)\w*",
     rf"\b{_NOT}\s+(?:control|hold)\s+{_WHOSE}(?:bladder|bowels?|pee|urine|water)",
+    rf"\b{_NOT}\s+(?:pee|urinate)\b",
+    r"\blost\s+(?:the\s+)?control\b.{0,30}\b(?:toilet|bathroom|pee|bladder|bowel)",
     r"\baccident\s+in\s+(?:my|his|her|their)\s+(?:pants|bed|underwear|diaper)",
     r"\b(?:leak\w*|losing|lost)\s+(?:\w+\s+)?(?:urine|pee|stool)",
     r"\b(?:toilet|bathroom|pee\w*|urin\w*|wet the bed|pants)\b.{0,30}"
@@ -98,7 +106,9 @@ SYMPTOMS = _compile(
     # Trouble breathing.
     rf"\b(?:trouble|difficulty|problems?|hard|struggl\w*|barely|hardly)\s+(?:\w+\s+)?"
     rf"(?:to\s+)?{_BREATH}",
-    rf"\b{_NOT}\s+(?:{_BREATH}|(?:get|catch)\s+(?:my|his|her|their|a)\s+{_BREATH})",
+    rf"\b{_NOT}\s+(?:{_BREATH}|(?:get|catch)\s+(?:my|his|her|their|a)\s+"
+    rf"(?:full\s+|deep\s+)?{_BREATH})",
+    rf"\bnot\s+{_BREATH}\s+(?:good|well|right|properly)",
     rf"\bshort(?:ness)?\s+(?:of\s+)?{_BREATH}|\b{_BREATH}\s+is\s+(?:so\s+)?short",
     rf"\b{_NOT}\s+get\s+(?:enough\s+)?air\b|\bbreathing\s+(?:\w+\s+)?(?:fast|shallow)",
     r"\b(?:not|stopped)\s+breathing\b|\bgasping\b|\bturning blue\b|"
@@ -108,10 +118,13 @@ SYMPTOMS = _compile(
     r"(?<!from )\bcol+aps(?:e|ed|es|ing)\b"
     r"(?!\s+(?:vertebra|vertebrae|bone|disc|disk|spine))",
     r"\b(?:is|was|went|fell|became|knocked)\s+uncon(?:sc|c|s)ious\b",
-    r"\b(?:unresponsive|lost consciousness|won'?t wake up|keeled over|funny turn)\b",
+    r"(?<!be )(?<!put )(?<!go )\buncon(?:sc|c|s)ious\b",
+    r"\b(?:unresponsive|lost consciousness|won'?t wake up|keeled over|funny turn|"
+    r"slumped)\b",
+    r"\b(?:can'?t|cannot)\s+get\s+(?:her|him|them)\s+to\s+(?:respond|wake)",
     r"\b(?:isn'?t|is not|not|won'?t)\s+(?:answering|responding|talking|making sense|"
     r"making any sense)\b",
-    r"\b(?:is|she's|he's|i'm|lying|laying|lies)\s+on\s+the\s+floor\b",
+    r"\b(?:is|she's|he's|i'm|lying|laying|lies|out)\s+on\s+the\s+floor\b",
     r"\b(?:please\s+)?hurry\b",
     r"\b(?:pass(?:ed|es|ing)?|pased|past)\s+out\b",
     r"\bbla(?:c?k)(?:ed|ing|s)?\s+out\b",
@@ -134,7 +147,8 @@ _SEVERE = (
 )
 _FEVER = (
     r"\b(?:fe?ve?r\w*|burning up|chills|temp(?:erature)?\s+(?:of\s+|is\s+|was\s+)?"
-    r"1\d\d|thermometer|10[0-5](?:\.\d)?\s*(?:f\b|degrees))"
+    r"(?:1\d\d|3[89]|4[01])|thermometer|drenched in sweat|"
+    r"10[0-5](?:\.\d)?\s*(?:f\b|degrees))"
 )
 _PROCEDURE = (
     r"\b(?:procedure|k[iy][pf]h?oplasty|surgery|operation|incision|balloon|cement)"
@@ -174,7 +188,16 @@ _NEW_PAIN = re.compile(
 # A denial just before a symptom, in the same clause: "no chest pain".
 _DENIAL = re.compile(
     r"\b(?:no|not|never|without|don'?t|doesn'?t|didn'?t|isn'?t|aren'?t|wasn'?t|"
-    r"haven'?t|hasn'?t|hadn'?t|denies|nor|neither|tends? to|used to)\b",
+    r"haven'?t|hasn'?t|hadn'?t|denies|nor|neither|tends? to|used to|history of)\b",
+    re.IGNORECASE,
+)
+# Anywhere in the symptom's clause: it is over, or a habit ("fainted once in
+# 2019", "chest pain last year that turned out to be heartburn", "faints easily").
+_OVER = re.compile(
+    r"\b(?:(?:a|one|two|three|few|several|many|\d+)\s+(?:years?|months?)\s+ago|"
+    r"years ago|last year|in (?:19|20)\d\d|once(?!\s+(?:today|tonight|again|more))|"
+    r"turned out|been fine|cleared|"
+    r"before (?:christmas|thanksgiving|easter|the holidays)|easily|usually)\b",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(r"[.;:!?,]|\b(?:but|just|except|and now|now)\b", re.I)
@@ -185,8 +208,8 @@ _GENERAL_QUESTION = re.compile(
     r"\b(?:is|are)\s+(?:\w+\s+){0,4}?(?:a\s+|an\s+)?(?:common|normal|known|possible|"
     r"usual|typical|expected)\b|\bside[\s-]effects?\b|\bcomplications?\b|"
     r"\bwhat\s+if\b|\bin\s+case\b|\bwatch\s+(?:out\s+)?for\b|\bwarning\s+signs?\b|"
-    r"\bif\s+(?:i|you|he|she|they|we|my\s+\w+)\s+(?:get|gets|got|have|has|start|starts|"
-    r"develop|develops|notice|notices|feel|feels|ever)\b|"
+    r"\bif\s+(?:\w+\s+){0,3}?(?:get|gets|got|have|has|start|starts|develop|develops|"
+    r"notice|notices|feel|feels|ever|becomes?|happens?)\b|"
     r"\bcan\s+(?:you|i|it|kyphoplasty|the procedure|the cement)\s+(?:get|cause|give|"
     r"lead)\b|"
     r"\b(?:do|does|can|could|will|would)\s+(?:\w+\s+){0,2}(?:patients?|people|anyone)\b",
@@ -194,7 +217,8 @@ _GENERAL_QUESTION = re.compile(
 )
 _HAPPENING_NOW = re.compile(
     r"\b(?:right now|now|today|tonight|this morning|since|ago|currently|keeps?|"
-    r"won'?t stop|started|suddenly|yesterday)\b",
+    r"won'?t stop|started|suddenly|yesterday|last night|days? (?:out|after)|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
     re.IGNORECASE,
 )
 
@@ -203,15 +227,19 @@ def _is_general_question(text: str) -> bool:
     return bool(_GENERAL_QUESTION.search(text)) and not _HAPPENING_NOW.search(text)
 
 
-def _is_denied(text: str, start: int) -> bool:
-    before = text[max(0, start - _DENIAL_REACH) : start]
-    clause = _CLAUSE_BREAK.split(before)[-1]
-    return bool(_DENIAL.search(clause))
+def _is_not_current(text: str, match: Match[str]) -> bool:
+    """Whether the symptom matched is denied, over, or a habit."""
+    before = _CLAUSE_BREAK.split(
+        text[max(0, match.start() - _DENIAL_REACH) : match.start()]
+    )
+    after = _CLAUSE_BREAK.split(text[match.end() :])
+    clause = before[-1] + match.group(0) + after[0]
+    return bool(_DENIAL.search(before[-1]) or _OVER.search(clause))
 
 
 def _reported(pattern: Pattern[str], text: str) -> bool:
-    """Whether `pattern` matches somewhere it is not denied."""
-    return any(not _is_denied(text, match.start()) for match in pattern.finditer(text))
+    """Whether `pattern` matches somewhere it is reported as happening."""
+    return any(not _is_not_current(text, match) for match in pattern.finditer(text))
 
 
 def _all_reported(combination: Sequence[Pattern[str]], text: str) -> bool:
@@ -225,8 +253,49 @@ def _is_new_after_a_fall(text: str) -> bool:
     return bool(_NEW_PAIN.search(text)) or not _WEEKS_AGO.search(text)
 
 
+# Words of the patterns above that visitors misspell in a hurry ("chesst",
+# "bladdr", "collapsd"): a longer word one edit (or one swap of neighbours)
+# from one of these is read as it, two edits for long words.
+TYPO_TARGETS = (
+    "bladder", "bowels", "breath", "breathe", "breathing", "cannot", "chest",
+    "collapsed", "control", "emergency", "fainted", "fever", "floor", "incision",
+    "kyphoplasty", "leaking", "numbness", "oozing", "paralyzed", "passed",
+    "pressure", "swollen", "unconscious", "weakness", "yellow",
+)  # fmt: skip
+# Real words as close to a target as a typo is: never "corrected".
+_REAL_NEIGHBOURS = frozenset(
+    (
+        "ladder", "blabber", "towels", "vowels", "bowel", "chess", "cheat",
+        "crest", "fewer", "never", "lever", "flour", "flood", "fellow", "mellow",
+        "bellow", "leaning", "leaping", "peaking", "boozing", "pasted", "parsed",
+        "paused", "breadth", "wreath", "conscious", "controls",
+    )
+)  # fmt: skip
+_MIN_TYPO_LENGTH = 5
+_LONG_WORD = 9
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _corrected(match: Match[str]) -> str:
+    word = match.group(0)
+    lower = word.lower()
+    if len(lower) < _MIN_TYPO_LENGTH or lower in _REAL_NEIGHBOURS:
+        return word
+    edits = 2 if len(lower) >= _LONG_WORD else 1
+    found = process.extractOne(
+        lower, TYPO_TARGETS, scorer=DamerauLevenshtein.distance, score_cutoff=edits
+    )
+    return word if found is None else str(found[0])
+
+
+def with_typos_corrected(text: str) -> str:
+    """The text with misspelled red-flag words spelled as the patterns expect."""
+    return _WORD.sub(_corrected, text)
+
+
 def is_red_flag(text: str) -> bool:
     """Tells whether a visitor message describes a possible emergency."""
+    text = with_typos_corrected(text)
     if any(pattern.search(text) for pattern in CALLS_FOR_HELP):
         return True
     if _is_general_question(text):

@@ -55,6 +55,25 @@ def test_turn_record_flags_emergencies() -> None:
     assert record is not None and record.is_emergency
 
 
+def test_logged_entities_carry_no_name_or_number() -> None:
+    text = "this is Ann Ruiz, call 813-555-0101 please"
+    event = user_event(text, "request_appointment", "m9")
+    event["parse_data"]["entities"] = [
+        {"entity": "phone_number", "value": "813-555-0101", "start": 23, "end": 35},
+        {"entity": "person_name", "value": "Ann Ruiz", "start": 8, "end": 16},
+        {"entity": "red_flag", "value": text, "start": 0, "end": len(text)},
+    ]
+
+    record = turn_record(tracker_with([event]))
+
+    assert record is not None
+    assert [entity["value"] for entity in record.entities] == [
+        "[phone]",
+        "[name]",
+        "this is [name], call [phone] please",
+    ]
+
+
 def test_turn_record_is_none_before_any_message() -> None:
     assert turn_record(tracker_with([])) is None
 

@@ -1,8 +1,8 @@
 """The callback form through the REST webhook, on the trained model.
 
 Phone formats, name phrasings and questions asked in the middle of the form
-come from tests/blind/form_probes.yml, written by someone who saw only the page
-and the form's questions. Each conversation must end with exactly one stored
+come from tests/blind/form_probes*.yml, each written by someone who saw only
+the page and the form's questions. Each conversation must end with exactly one stored
 request holding the right values: nothing lost, no 911 for a phone number.
 """
 
@@ -17,9 +17,17 @@ import yaml
 from tests.live_log import LoggedAppointment, eventually, logged_appointments
 from tests.servers import AssistantServers
 
-PROBES = yaml.safe_load(
-    (Path(__file__).parent / "blind" / "form_probes.yml").read_text("utf-8")
-)
+
+def load_probes() -> Dict[str, List[Any]]:
+    """Every probe file's entries, by kind (phones, names, …)."""
+    probes: Dict[str, List[Any]] = {}
+    for path in sorted((Path(__file__).parent / "blind").glob("form_probes*.yml")):
+        for kind, entries in yaml.safe_load(path.read_text("utf-8")).items():
+            probes.setdefault(kind, []).extend(entries)
+    return probes
+
+
+PROBES = load_probes()
 NAME, PHONE, BEST_TIME = "Robin Ames", "(813) 555-0143", "weekday mornings"
 SLOT_ORDER = ("callback_name", "callback_phone", "callback_time", "callback_reason")
 DEFAULT_ANSWERS = {

@@ -43,6 +43,9 @@ from clinic_nlu.red_flags import is_red_flag
         "peed his pants without noticing, this is new",
         "pls hurry",
         "i cant brethe",
+        "my hubby colapsed, hes not brething right",
+        "bad chets pian since an hour",
+        "she cant controll her blader",
     ],
 )
 def test_emergencies_are_flagged(text: str) -> None:
@@ -76,6 +79,9 @@ def test_emergencies_are_flagged(text: str) -> None:
         "after my fall last spring I can't stand for long",
         "the incision isn't red or swollen, can I shower?",
         "my aunt tends to faint at the dentist, can she have general anesthesia",
+        "will I be conscious during the procedure",
+        "he fell off a ladder in 2019 and has had back trouble since",
+        "I passed out once at a blood draw years ago",
     ],
 )
 def test_ordinary_questions_are_not_flagged(text: str) -> None:
