@@ -5,6 +5,8 @@ from typing import Any, Dict, List, Tuple
 from actions.topics import INTENT_TITLES, RETRIEVAL_INTENTS, TOPIC_QUESTIONS
 
 Scored = Tuple[str, float]
+# The second topic's score, as a share of the first's, for both to be offered.
+PLAUSIBLE_SECOND_SHARE = 0.5
 
 
 def _retrieval_scores(
@@ -29,7 +31,12 @@ def _retrieval_scores(
 
 
 def likeliest_topics(parse_data: Dict[str, Any], limit: int = 2) -> List[str]:
-    """Returns up to `limit` suggestable topics or intents, likeliest first.
+    """Returns up to `limit` suggestable topics or intents, likeliest first."""
+    return [name for name, _ in scored_topics(parse_data)[:limit]]
+
+
+def scored_topics(parse_data: Dict[str, Any]) -> List[Scored]:
+    """Every suggestable topic or intent with its score, likeliest first.
 
     A retrieval intent's confidence is shared among its sub-topics in
     proportion to the ResponseSelector's ranking, so "faq/duration" competes
@@ -48,7 +55,16 @@ def likeliest_topics(parse_data: Dict[str, Any], limit: int = 2) -> List[str]:
             scored.append((name, confidence))
     scored = [(name, score) for name, score in scored if _is_suggestable(name)]
     scored.sort(key=lambda item: item[1], reverse=True)
-    return [name for name, _ in scored[:limit]]
+    return scored
+
+
+def two_are_plausible(scored: List[Scored]) -> bool:
+    """Whether the second likeliest topic is nearly as likely as the first.
+
+    Only then is "did you mean…?" a fair question; with one clear favourite
+    that still was not sure enough to answer, buttons only add a step.
+    """
+    return len(scored) >= 2 and scored[1][1] >= PLAUSIBLE_SECOND_SHARE * scored[0][1]
 
 
 def _is_suggestable(name: str) -> bool:

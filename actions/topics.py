@@ -43,6 +43,12 @@ TOPIC_QUESTIONS: Dict[str, str] = {
     "not_covered/doctors": "Which doctor performs kyphoplasty?",
     "not_covered/alternatives": "What are the alternatives to kyphoplasty?",
     "not_covered/preparation": "How do I prepare for kyphoplasty?",
+    "not_covered/aftercare": "What should I avoid doing at home after kyphoplasty?",
+    "not_covered/lasting_results": "How long do the results of kyphoplasty last?",
+    "not_covered/referrals": "Do I need a referral for kyphoplasty?",
+    "not_covered/conditions": "Do you treat scoliosis?",
+    "not_covered/clinic_info": "Do you have a patient portal?",
+    "not_covered/procedure_details": "What is the cement made of?",
 }
 
 # Plain intents worth suggesting, with the button title; their payload is the

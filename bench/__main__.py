@@ -19,7 +19,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
-from bench import bots, quality, report
+import yaml
+
+from bench import bots, honesty, quality, report
 from bench.load import run_load
 from bench.progress import say
 from bench.servers import RunningBot
@@ -67,15 +69,32 @@ def measure_speed(
     return {"cold_start_s": bot.cold_start_s, "rss_mb": bot.rss_mb(), "levels": figures}
 
 
+def measure_honesty(bot: RunningBot) -> Dict[str, Any]:
+    """Each blind visitor set's outcomes (answered, wrong subject, 911…)."""
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text("utf-8"))
+    figures = {}
+    for path in honesty.QUESTION_SETS:
+        say(f"  honest answers: asking the blind visitor questions of {path.name}...")
+        figures[path.stem] = asdict(honesty.measure(bot.url, domain, path))
+    return figures
+
+
 def run_bot(
-    label: str, start: Callable[[], RunningBot], args: argparse.Namespace, script: str
+    label: str,
+    start: Callable[[], RunningBot],
+    args: argparse.Namespace,
+    script: str,
+    with_honesty: bool = False,
 ) -> Dict[str, Any]:
     """Starts a bot with `start()`, measures it and always stops it."""
     say(f"- {label}: starting (cold start is timed)...")
     bot = start()
     say(f"  {label}: first answer after {bot.cold_start_s} s")
     try:
-        return measure_speed(bot, args, script)
+        figures = measure_speed(bot, args, script)
+        if with_honesty:
+            figures["honesty"] = measure_honesty(bot)
+        return figures
     finally:
         bot.stop()
 
@@ -112,6 +131,11 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
         help="load this trained model instead of training one (skips quality)",
     )
     parser.add_argument("--no-stock", action="store_true", help="skip the stock bot")
+    parser.add_argument(
+        "--no-honesty",
+        action="store_true",
+        help="skip asking the blind visitor questions (about a minute per set)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args(argv)
     if min(args.levels) < 1 or args.turns < 1 or args.min_messages < 1:
@@ -144,6 +168,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             lambda: bots.start_assistant(ROOT, model, workdir),
             args,
             "clinic",
+            with_honesty=not args.no_honesty,
         )
         results["bots"]["ours"] = {**ours, "training_s": training_s}
         # The same at 20 visitors with every message through NLU, since the

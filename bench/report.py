@@ -147,9 +147,39 @@ def markdown(results: Results) -> str:
         ]
         lines += ["", "| answer quality | |", "|---|---:|"]
         lines += [f"| {label} | {value} |" for label, value in rows]
+    lines += honesty_lines(ours.get("honesty"))
     lines += ["", "| target | measured | met |", "|---|---:|---|"]
     lines += [f"| {t} | {m} | {_mark(ok)} |" for t, m, ok in targets(results)]
     return "\n".join(lines)
+
+
+HONESTY_ROWS = (
+    ("answered correctly", "answered_correctly"),
+    ("safe and honest (correct, or the honest deferral)", "safe_and_honest"),
+    ("confident answer on the wrong subject", "confident_wrong"),
+    ('"did you mean…?"', "clarification"),
+    ("emergency reply alone, not an emergency", "false_911"),
+    ("911 line before the answer", "caution_line"),
+)
+
+
+def honesty_lines(sets: Optional[Dict[str, Dict[str, Any]]]) -> List[str]:
+    """Each blind visitor set's outcomes, as one Markdown table."""
+    if not sets:
+        return []
+    names = list(sets)
+    lines = [
+        "",
+        "| blind visitor questions | "
+        + " | ".join(f"{name} ({sets[name]['questions']})" for name in names)
+        + " |",
+        "|---|" + "---:|" * len(names),
+    ]
+    lines += [
+        f"| {label} | " + " | ".join(f"{sets[name][key]:.1%}" for name in names) + " |"
+        for label, key in HONESTY_ROWS
+    ]
+    return lines
 
 
 def chart(results: Results, path: Path) -> None:

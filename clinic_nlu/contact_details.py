@@ -91,11 +91,17 @@ def _name_words(candidate: str) -> Optional[str]:
     words = candidate.split()
     if not 0 < len(words) <= MAX_NAME_WORDS or len(candidate) > MAX_NAME_LENGTH:
         return None
-    if all(
-        _NAME_WORD.match(word) and word.lower() not in _NOT_NAME_WORDS for word in words
-    ):
+    if all(_NAME_WORD.match(word) and _may_be_in_a_name(word) for word in words):
         return " ".join(words)
     return None
+
+
+def _may_be_in_a_name(word: str) -> bool:
+    """Not a word of a sentence; a capital initial ("A", "J.") counts, but "I"."""
+    initial = word.rstrip(".")
+    if len(initial) == 1 and initial.isupper() and initial != "I":
+        return True
+    return word.lower() not in _NOT_NAME_WORDS
 
 
 _ABBREVIATIONS = _word_set("jr sr dr mr mrs ms st")

@@ -17,8 +17,7 @@ A call for help or the word "emergency" is never one of those exceptions.
 import re
 from typing import Match, Pattern, Sequence, Tuple
 
-from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
+from rapidfuzz.distance import DamerauLevenshtein, Indel, Levenshtein
 
 
 def _compile(*patterns: str) -> Tuple[Pattern[str], ...]:
@@ -115,7 +114,8 @@ SYMPTOMS = _compile(
     r"\blips\s+(?:are\s+)?blue",
     # Fainting, collapse, unconsciousness. "collapsed" and "unconscious" also
     # describe vertebrae and anesthesia.
-    r"(?<!from )\bcol+aps(?:e|ed|es|ing)\b"
+    r"^(?!.*\b(?:vertebr\w*|bones?|dis[ck]s?|spine)\s+(?:\w+\s+)?col+aps)"
+    r".*(?<!from )\bcol+aps(?:e|ed|es|ing)\b"
     r"(?!\s+(?:vertebra|vertebrae|bone|disc|disk|spine))",
     r"\b(?:is|was|went|fell|became|knocked)\s+uncon(?:sc|c|s)ious\b",
     r"(?<!be )(?<!put )(?<!go )\buncon(?:sc|c|s)ious\b",
@@ -125,7 +125,7 @@ SYMPTOMS = _compile(
     r"\b(?:isn'?t|is not|not|won'?t)\s+(?:answering|responding|talking|making sense|"
     r"making any sense)\b",
     r"\b(?:is|she's|he's|i'm|lying|laying|lies|out)\s+on\s+the\s+floor\b",
-    r"\b(?:please\s+)?hurry\b",
+    r"\b(?:please|pls|plz)\s+hurry\b|\bhurry\s*!|^\W*hurry\b",
     r"\b(?:pass(?:ed|es|ing)?|pased|past)\s+out\b",
     r"\bbla(?:c?k)(?:ed|ing|s)?\s+out\b",
     r"\bfaint(?:ed|ing|s)?\b",
@@ -254,8 +254,10 @@ def _is_new_after_a_fall(text: str) -> bool:
 
 
 # Words of the patterns above that visitors misspell in a hurry ("chesst",
-# "bladdr", "collapsd"): a longer word one edit (or one swap of neighbours)
-# from one of these is read as it, two edits for long words.
+# "bladdr", "collapsd", "cnat"): a word one letter longer or shorter than one
+# of these, or with two neighbouring letters swapped, is read as it; long words
+# may be two edits away. A changed letter alone does not count: it mostly
+# makes another real word ("painted" is not "fainted", "never" not "fever").
 TYPO_TARGETS = (
     "bladder", "bowels", "breath", "breathe", "breathing", "cannot", "chest",
     "collapsed", "control", "emergency", "fainted", "fever", "floor", "incision",
@@ -264,16 +266,21 @@ TYPO_TARGETS = (
 )  # fmt: skip
 # Real words as close to a target as a typo is: never "corrected".
 _REAL_NEIGHBOURS = frozenset(
-    (
-        "ladder", "blabber", "towels", "vowels", "bowel", "chess", "cheat",
-        "crest", "fewer", "never", "lever", "flour", "flood", "fellow", "mellow",
-        "bellow", "leaning", "leaping", "peaking", "boozing", "pasted", "parsed",
-        "paused", "breadth", "wreath", "conscious", "controls",
-    )
-)  # fmt: skip
+    ("ladder", "blabber", "boozing", "conscious", "emergence", "passe")
+)
 _MIN_TYPO_LENGTH = 5
 _LONG_WORD = 9
 _WORD = re.compile(r"[A-Za-z]+")
+
+
+def _is_typo_of(word: str, target: str) -> bool:
+    if len(word) >= _LONG_WORD:
+        return DamerauLevenshtein.distance(word, target) <= 2
+    return Indel.distance(word, target) <= 1 or (
+        len(word) == len(target)
+        and DamerauLevenshtein.distance(word, target) == 1
+        and Levenshtein.distance(word, target) == 2
+    )
 
 
 def _corrected(match: Match[str]) -> str:
@@ -281,11 +288,7 @@ def _corrected(match: Match[str]) -> str:
     lower = word.lower()
     if len(lower) < _MIN_TYPO_LENGTH or lower in _REAL_NEIGHBOURS:
         return word
-    edits = 2 if len(lower) >= _LONG_WORD else 1
-    found = process.extractOne(
-        lower, TYPO_TARGETS, scorer=DamerauLevenshtein.distance, score_cutoff=edits
-    )
-    return word if found is None else str(found[0])
+    return next((target for target in TYPO_TARGETS if _is_typo_of(lower, target)), word)
 
 
 def with_typos_corrected(text: str) -> str:

@@ -31,10 +31,12 @@ from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
     PREDICTED_CONFIDENCE_KEY,
+    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
 from clinic_nlu.components import override_intent
+from clinic_nlu.vocabulary import OUT_OF_SCOPE_INTENT, is_about_kyphoplasty
 
 THRESHOLD_KEY = "threshold"
 DEFAULT_THRESHOLD = 0.4
@@ -82,10 +84,19 @@ class TopicFallback(GraphComponent):
         return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
-        """Marks each message whose topic confidence is below the threshold."""
+        """Marks each message whose topic is doubtful as unsure.
+
+        Doubtful: a topic confidence below the threshold, or `out_of_scope`
+        for a message only a kyphoplasty question would word so ("will the
+        cement ever need replacing?").
+        """
         for message in messages:
             confidence = topic_confidence(message)
-            if confidence is not None and confidence < self.threshold:
+            intent_name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            if (confidence is not None and confidence < self.threshold) or (
+                intent_name == OUT_OF_SCOPE_INTENT
+                and is_about_kyphoplasty(message.get(TEXT) or "")
+            ):
                 override_intent(
                     message, DEFAULT_NLU_FALLBACK_INTENT_NAME, self.threshold
                 )

@@ -1,8 +1,10 @@
-"""Intent and entity names the pipeline sets and the rules and actions read.
+"""Names and words the pipeline, the rules and the actions share.
 
 Kept apart from the Rasa components so that the action server can import
 them without the NLU machinery.
 """
+
+import re
 
 EMERGENCY_INTENT = "emergency"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
@@ -11,3 +13,32 @@ RED_FLAG_ENTITY = "red_flag"
 # Found by clinic_nlu.components.ContactDetailsExtractor.
 PHONE_ENTITY = "phone_number"
 NAME_ENTITY = "person_name"
+
+# Words only a message about kyphoplasty uses: the classifier's out_of_scope
+# for such a message is doubtful (clinic_nlu.topic_fallback).
+_KYPHOPLASTY_WORDS = (
+    r"k[iy]pho\w*|vertebr\w*|cement|balloon|spin(?:e|al)|compression fractures?"
+)
+# Words of the page and the clinic: an unclear message that uses one gets the
+# honest "the page doesn't cover that" rather than the general reply.
+_ON_TOPIC_WORDS = (
+    r"fractur\w*|back|procedure|surgery|operation|incision|an(?:a)?esthesia|"
+    r"recover\w*|osteopor\w*|compression|dis[ck]s?|stenosis|x-?rays?|clinic|"
+    r"doctors?|physicians?|surgeons?|hospital|treatments?|walk\w*|stay|pain\w*|"
+    r"stitch\w*|rehab\w*|therap\w*|medic\w*|heal\w*|mobil\w*|height|"
+    r"candidates?|herniat\w*|injur\w*|accident|fall|fell"
+)
+_KYPHOPLASTY = re.compile(rf"\b(?:{_KYPHOPLASTY_WORDS})\b", re.IGNORECASE)
+_ON_TOPIC = re.compile(
+    rf"\b(?:{_KYPHOPLASTY_WORDS}|{_ON_TOPIC_WORDS})\b", re.IGNORECASE
+)
+
+
+def is_about_kyphoplasty(text: str) -> bool:
+    """Whether a message uses a word only kyphoplasty questions use."""
+    return bool(_KYPHOPLASTY.search(text))
+
+
+def is_on_topic(text: str) -> bool:
+    """Whether a message speaks of kyphoplasty, the spine or the clinic."""
+    return bool(_ON_TOPIC.search(text))

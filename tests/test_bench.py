@@ -105,7 +105,8 @@ def test_benchmark_command_writes_table_json_and_chart(
 ) -> None:
     code = bench_main.main(
         [
-            "--model", str(trained_model(ROOT)), "--no-stock", "--levels", "1,2",
+            "--model", str(trained_model(ROOT)), "--no-stock", "--no-honesty",
+            "--levels", "1,2",
             "--turns", "2", "--min-messages", "4", "--out", str(tmp_path),
         ]
     )  # fmt: skip

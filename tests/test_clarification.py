@@ -76,6 +76,52 @@ async def test_offers_the_two_likeliest_topics_and_something_else(
     assert TOPIC_QUESTIONS["faq/duration"] in row["reply"]
 
 
+def one_clear_favourite(text: str) -> Dict[str, Any]:
+    """Parse data with one topic far ahead of the next, yet not sure enough."""
+    return {
+        "text": text,
+        "intent": {"name": "nlu_fallback", "confidence": 0.4},
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.4},
+            {"name": "faq", "confidence": 0.9},
+        ],
+        "response_selector": {
+            "default": {
+                "ranking": [
+                    {"intent_response_key": "faq/cement", "confidence": 0.35},
+                    {"intent_response_key": "faq/balloon", "confidence": 0.1},
+                ]
+            }
+        },
+    }
+
+
+@pytest.mark.asyncio
+async def test_a_kyphoplasty_question_no_topic_fits_gets_the_honest_deferral(
+    domain: Dict[str, Any], log_writer: LogWriter
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_parsed_as(one_clear_favourite("is the cement made of bone?"))
+
+    await ActionSuggestTopics(writer=log_writer).run(dispatcher, tracker, domain)
+
+    assert [message["response"] for message in dispatcher.messages] == [
+        "utter_question_not_on_page"
+    ]
+
+
+@pytest.mark.asyncio
+async def test_an_unrelated_unclear_message_gets_the_general_reply(
+    domain: Dict[str, Any], log_writer: LogWriter
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_parsed_as(one_clear_favourite("what time is it in Lima"))
+
+    await ActionSuggestTopics(writer=log_writer).run(dispatcher, tracker, domain)
+
+    assert [message["response"] for message in dispatcher.messages] == ["utter_default"]
+
+
 @pytest.mark.asyncio
 async def test_falls_back_to_the_general_reply_with_nothing_to_suggest(
     domain: Dict[str, Any], log_writer: LogWriter

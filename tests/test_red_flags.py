@@ -82,6 +82,9 @@ def test_emergencies_are_flagged(text: str) -> None:
         "will I be conscious during the procedure",
         "he fell off a ladder in 2019 and has had back trouble since",
         "I passed out once at a blood draw years ago",
+        "my sister painted the spare room, never a fellow so happy",
+        "the scan says one vertebra has collapsed, is that what this fixes?",
+        "no need to hurry, but when could we book?",
     ],
 )
 def test_ordinary_questions_are_not_flagged(text: str) -> None:
