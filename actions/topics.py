@@ -48,7 +48,7 @@ TOPIC_QUESTIONS: Dict[str, str] = {
     "not_covered/referrals": "Do I need a referral for kyphoplasty?",
     "not_covered/conditions": "Do you treat scoliosis?",
     "not_covered/clinic_info": "Do you have a patient portal?",
-    "not_covered/procedure_details": "What is the cement made of?",
+    "not_covered/procedure_details": "What size needle is used for kyphoplasty?",
 }
 
 # Plain intents worth suggesting, with the button title; their payload is the
