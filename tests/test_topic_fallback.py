@@ -56,6 +56,28 @@ def test_a_sure_topic_is_answered() -> None:
     assert message.get("intent") == {"name": "not_covered", "confidence": 0.98}
 
 
+@pytest.mark.parametrize(
+    ("confidence", "intent"), [(0.8, "nlu_fallback"), (0.95, "not_covered")]
+)
+def test_a_page_fact_for_a_question_diet_calls_not_covered_needs_near_certainty(
+    confidence: float, intent: str
+) -> None:
+    message = selected("not_covered", "faq/timing_window", confidence)
+
+    TopicFallback({"threshold": 0.5, "disagreement_threshold": 0.9}).process([message])
+
+    assert message.get("intent")["name"] == intent
+
+
+def test_out_of_scope_for_a_kyphoplasty_worded_message_is_doubted() -> None:
+    message = selected("out_of_scope", None, 0.0)
+    message.set("text", "will the balloon pop inside the vertebra")
+
+    TopicFallback({"threshold": 0.5}).process([message])
+
+    assert message.get("intent")["name"] == "nlu_fallback"
+
+
 @pytest.mark.parametrize("intent", ["greet", "request_appointment", "nlu_fallback"])
 def test_intents_without_topics_are_left_alone(intent: str) -> None:
     message = selected(intent, "faq/duration", 0.05)
