@@ -53,6 +53,11 @@ def _decoded(body: bytes) -> Union[Any, Refusal]:
         return Refusal(400, "the request body is not valid UTF-8")
     except json.JSONDecodeError:
         return Refusal(400, "the request body is not valid JSON")
+    except RecursionError:
+        return Refusal(400, "the request body nests JSON too deeply")
+    except ValueError:
+        # Python refuses to read an integer of more than 4,300 digits.
+        return Refusal(400, "the request body holds a number too long to read")
 
 
 def _encodable(text: str) -> bool:

@@ -30,7 +30,6 @@ from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
-    INTENT_RESPONSE_KEY,
     PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
@@ -41,17 +40,6 @@ from clinic_nlu.vocabulary import OUT_OF_SCOPE_INTENT, is_about_kyphoplasty
 
 THRESHOLD_KEY = "threshold"
 DEFAULT_THRESHOLD = 0.4
-# When DIET says the page does not cover a question but the ResponseSelector's
-# topic is a page fact, that fact is given only if the selector is this sure.
-DISAGREEMENT_THRESHOLD_KEY = "disagreement_threshold"
-DEFAULT_DISAGREEMENT_THRESHOLD = 0.9
-NOT_COVERED_INTENT = "not_covered"
-
-
-def _selected(message: Message) -> Dict[str, Any]:
-    selection: Dict[str, Any] = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
-    default = selection.get(RESPONSE_SELECTOR_DEFAULT_INTENT, {})
-    return dict(default.get(RESPONSE_SELECTOR_PREDICTION_KEY, {}))
 
 
 def topic_confidence(message: Message) -> Optional[float]:
@@ -60,14 +48,9 @@ def topic_confidence(message: Message) -> Optional[float]:
     intent_name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
     if intent_name not in selection.get(RESPONSE_SELECTOR_RETRIEVAL_INTENTS, []):
         return None
-    return float(_selected(message).get(PREDICTED_CONFIDENCE_KEY, 0.0))
-
-
-def gives_a_fact_for_not_covered(message: Message) -> bool:
-    """Whether DIET says "not covered" while the selected topic is a page fact."""
-    intent_name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-    topic = str(_selected(message).get(INTENT_RESPONSE_KEY) or "")
-    return intent_name == NOT_COVERED_INTENT and topic.startswith("faq/")
+    default = selection.get(RESPONSE_SELECTOR_DEFAULT_INTENT, {})
+    response = default.get(RESPONSE_SELECTOR_PREDICTION_KEY, {})
+    return float(response.get(PREDICTED_CONFIDENCE_KEY, 0.0))
 
 
 @DefaultV1Recipe.register(
@@ -82,18 +65,12 @@ class TopicFallback(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        """The lowest topic confidences that are still answered."""
-        return {
-            THRESHOLD_KEY: DEFAULT_THRESHOLD,
-            DISAGREEMENT_THRESHOLD_KEY: DEFAULT_DISAGREEMENT_THRESHOLD,
-        }
+        """The lowest topic confidence that is still answered."""
+        return {THRESHOLD_KEY: DEFAULT_THRESHOLD}
 
     def __init__(self, config: Dict[str, Any]) -> None:
-        """Keeps the thresholds."""
+        """Keeps the threshold."""
         self.threshold = float(config.get(THRESHOLD_KEY, DEFAULT_THRESHOLD))
-        self.disagreement_threshold = float(
-            config.get(DISAGREEMENT_THRESHOLD_KEY, DEFAULT_DISAGREEMENT_THRESHOLD)
-        )
 
     @classmethod
     def create(
@@ -107,29 +84,20 @@ class TopicFallback(GraphComponent):
         return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
-        """Marks each message whose topic is doubtful as unsure."""
+        """Marks each message whose topic is doubtful as unsure.
+
+        Doubtful: a topic confidence below the threshold, or `out_of_scope`
+        for a message only a kyphoplasty question would word so ("will the
+        cement ever need replacing?").
+        """
         for message in messages:
-            if self._is_doubtful(message):
+            confidence = topic_confidence(message)
+            intent_name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            if (confidence is not None and confidence < self.threshold) or (
+                intent_name == OUT_OF_SCOPE_INTENT
+                and is_about_kyphoplasty(message.get(TEXT) or "")
+            ):
                 override_intent(
                     message, DEFAULT_NLU_FALLBACK_INTENT_NAME, self.threshold
                 )
         return messages
-
-    def _is_doubtful(self, message: Message) -> bool:
-        """A topic confidence below the threshold; a page fact for a question
-        DIET says the page does not cover, unless the selector is near-certain;
-        or `out_of_scope` for a message only a kyphoplasty question would word
-        so ("will the cement ever need replacing?")."""
-        confidence = topic_confidence(message)
-        if confidence is not None and (
-            confidence < self.threshold
-            or (
-                gives_a_fact_for_not_covered(message)
-                and confidence < self.disagreement_threshold
-            )
-        ):
-            return True
-        intent_name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        return intent_name == OUT_OF_SCOPE_INTENT and is_about_kyphoplasty(
-            message.get(TEXT) or ""
-        )

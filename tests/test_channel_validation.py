@@ -42,11 +42,13 @@ def body(**document):
         (body(sender="<script>", message="hi"), 400, "may hold only"),
         (b'{"sender": "v", "message": "\\ud800"}', 400, "lone surrogate"),
         (b" " * (MAX_BODY_BYTES + 1), 413, "larger than"),
+        (b"[" * 100_000 + b"]" * 100_000, 400, "nests JSON too deeply"),
+        (b'{"sender": "v", "message": ' + b"9" * 100_000 + b"}", 400, "number"),
     ],
     ids=[
         "invalid-json", "non-utf8", "not-an-object", "no-message", "message-number",
         "no-sender", "empty-sender", "sender-number", "huge-sender", "sender-space",
-        "sender-markup", "lone-surrogate", "huge-body",
+        "sender-markup", "lone-surrogate", "huge-body", "deep-nesting", "huge-number",
     ],
 )  # fmt: skip
 def test_bad_bodies_are_refused_with_a_reason(raw, status, mentions):

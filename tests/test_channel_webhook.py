@@ -109,10 +109,12 @@ def test_odd_messages_get_a_reply_and_are_logged_verbatim_up_to_the_cut(
         (b'{"sender": "bytes", "message": "caf\xe9"}', "UTF-8"),
         (b'{"sender": "x", "message": "\\udc00"}', "surrogate"),
         (b'["sender", "message"]', "JSON object"),
+        (b"[" * 100_000 + b"]" * 100_000, "too deeply"),
+        (b'{"sender": "x", "message": ' + b"9" * 100_000 + b"}", "too long"),
     ],
     ids=[
         "invalid-json", "no-message", "no-sender", "huge-sender", "non-utf8",
-        "lone-surrogate", "array",
+        "lone-surrogate", "array", "deep-nesting", "huge-number",
     ],
 )  # fmt: skip
 def test_malformed_bodies_get_a_400_with_a_reason(

@@ -32,7 +32,10 @@
   var CSS_URL = new URL("widget.css", (script && script.src) || window.location.href)
     .href;
 
-  var TIMEOUT_MS = 8000;
+  // Longer than the server's own turn timeout (turn_timeout_s: 25 in
+  // credentials.yml), whose reply gives the clinic's number: the widget's own
+  // notice is for a server that cannot answer at all.
+  var TIMEOUT_MS = 30000;
   var STORAGE_KEY = "clinicChat.v1";
   var MAX_STORED_MESSAGES = 100;
   var MAX_INPUT_LENGTH = 500;

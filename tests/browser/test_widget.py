@@ -419,9 +419,10 @@ def test_assistant_down_shows_the_clinic_phone_number(
     assert serious_axe_violations(page) == []
 
 
-def test_a_silent_assistant_times_out_after_8_seconds(
+def test_a_silent_assistant_times_out_after_30_seconds(
     page: Page, hanging_site: str
 ) -> None:
+    """Longer than the server's own 25 s turn timeout, whose reply comes first."""
     page.goto(hanging_site)
     started = time.monotonic()
     launcher(page).click()
@@ -429,11 +430,11 @@ def test_a_silent_assistant_times_out_after_8_seconds(
     expect(page.get_by_role("status")).to_contain_text("typing")
 
     expect(page.locator(".kc-msg--notice")).to_contain_text(
-        "unavailable", timeout=15_000
+        "unavailable", timeout=40_000
     )
 
     waited = time.monotonic() - started
-    assert 7 <= waited <= 13, f"gave up after {waited:.1f} s"
+    assert 28 <= waited <= 36, f"gave up after {waited:.1f} s"
     expect(page.locator(".kc-typing.kc-active")).to_have_count(0)
 
 
