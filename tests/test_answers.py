@@ -1,6 +1,6 @@
 """Answers given inside the callback form and after the 911 line."""
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -14,23 +14,14 @@ from actions.answers import (
 from clinic_log.database import SessionFactory, session_scope
 from clinic_log.repository import exchanges
 from clinic_log.writer import LogWriter
-from tests.trackers import tracker_with, user_event
+from tests.trackers import parse_data, tracker_with, user_event
 
 
-def parsed(intent: str, ranking: List[Any], topics: List[Any]) -> Dict[str, Any]:
-    """Parse data as Rasa sends it: intent ranking and the selector's topics."""
-    return {
-        "intent": {"name": intent, "confidence": ranking[0][1]},
-        "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking],
-        "response_selector": {
-            "default": {
-                "ranking": [
-                    {"intent_response_key": key, "confidence": confidence}
-                    for key, confidence in topics
-                ]
-            }
-        },
-    }
+def parsed(
+    intent: str, ranking: List[Tuple[str, float]], topics: List[Tuple[str, float]]
+) -> Dict[str, Any]:
+    """Parse data whose first intent is `intent`."""
+    return parse_data("a question", [(intent, ranking[0][1]), *ranking[1:]], topics)
 
 
 STAY_QUESTION = parsed(

@@ -15,13 +15,13 @@ from actions.topics import TOPIC_QUESTIONS
 from clinic_log.database import SessionFactory, session_scope
 from clinic_log.repository import exchanges
 from clinic_log.writer import LogWriter
-from tests.trackers import tracker_with, user_event
+from tests.trackers import parse_data, tracker_with, user_event
 
 
-def tracker_parsed_as(parse_data: Dict[str, Any]) -> Tracker:
+def tracker_parsed_as(parsed: Dict[str, Any]) -> Tracker:
     """A tracker whose only visitor message carries the given parse data."""
-    event = user_event(parse_data["text"], parse_data["intent"]["name"], "m1")
-    return tracker_with([{**event, "parse_data": parse_data}])
+    event = user_event(parsed["text"], parsed["intent"]["name"], "m1")
+    return tracker_with([{**event, "parse_data": parsed}])
 
 
 @pytest.mark.asyncio
@@ -30,24 +30,11 @@ async def test_offers_the_two_likeliest_topics_and_something_else(
 ) -> None:
     dispatcher = CollectingDispatcher()
     tracker = tracker_parsed_as(
-        {
-            "text": "hmm the thing with the hours",
-            "intent": {"name": "nlu_fallback", "confidence": 0.55},
-            "intent_ranking": [
-                {"name": "nlu_fallback", "confidence": 0.55},
-                {"name": "faq", "confidence": 0.45},
-                {"name": "greet", "confidence": 0.3},
-            ],
-            "response_selector": {
-                "default": {
-                    "ranking": [
-                        {"intent_response_key": "faq/duration", "confidence": 0.5},
-                        {"intent_response_key": "faq/hospital_stay", "confidence": 0.3},
-                        {"intent_response_key": "faq/walking", "confidence": 0.2},
-                    ]
-                }
-            },
-        }
+        parse_data(
+            "hmm the thing with the hours",
+            [("nlu_fallback", 0.55), ("faq", 0.45), ("greet", 0.3)],
+            [("faq/duration", 0.5), ("faq/hospital_stay", 0.3), ("faq/walking", 0.2)],
+        )
     )
 
     events = await ActionSuggestTopics(writer=log_writer).run(
@@ -78,48 +65,32 @@ async def test_offers_the_two_likeliest_topics_and_something_else(
 
 def one_clear_favourite(text: str) -> Dict[str, Any]:
     """Parse data with one topic far ahead of the next, yet not sure enough."""
-    return {
-        "text": text,
-        "intent": {"name": "nlu_fallback", "confidence": 0.4},
-        "intent_ranking": [
-            {"name": "nlu_fallback", "confidence": 0.4},
-            {"name": "faq", "confidence": 0.9},
-        ],
-        "response_selector": {
-            "default": {
-                "ranking": [
-                    {"intent_response_key": "faq/cement", "confidence": 0.35},
-                    {"intent_response_key": "faq/balloon", "confidence": 0.1},
-                ]
-            }
-        },
-    }
+    return parse_data(
+        text,
+        [("nlu_fallback", 0.4), ("faq", 0.9)],
+        [("faq/cement", 0.35), ("faq/balloon", 0.1)],
+    )
 
 
+@pytest.mark.parametrize(
+    ("text", "response"),
+    [
+        # About kyphoplasty, but no topic fits well: the honest deferral.
+        ("is the cement made of bone?", "utter_question_not_on_page"),
+        # About something else: the general reply, not buttons.
+        ("what time is it in Lima", "utter_default"),
+    ],
+)
 @pytest.mark.asyncio
-async def test_a_kyphoplasty_question_no_topic_fits_gets_the_honest_deferral(
-    domain: Dict[str, Any], log_writer: LogWriter
+async def test_without_two_plausible_topics_no_buttons_are_offered(
+    domain: Dict[str, Any], log_writer: LogWriter, text: str, response: str
 ) -> None:
     dispatcher = CollectingDispatcher()
-    tracker = tracker_parsed_as(one_clear_favourite("is the cement made of bone?"))
+    tracker = tracker_parsed_as(one_clear_favourite(text))
 
     await ActionSuggestTopics(writer=log_writer).run(dispatcher, tracker, domain)
 
-    assert [message["response"] for message in dispatcher.messages] == [
-        "utter_question_not_on_page"
-    ]
-
-
-@pytest.mark.asyncio
-async def test_an_unrelated_unclear_message_gets_the_general_reply(
-    domain: Dict[str, Any], log_writer: LogWriter
-) -> None:
-    dispatcher = CollectingDispatcher()
-    tracker = tracker_parsed_as(one_clear_favourite("what time is it in Lima"))
-
-    await ActionSuggestTopics(writer=log_writer).run(dispatcher, tracker, domain)
-
-    assert [message["response"] for message in dispatcher.messages] == ["utter_default"]
+    assert [message["response"] for message in dispatcher.messages] == [response]
 
 
 @pytest.mark.asyncio

@@ -1,6 +1,6 @@
 """Builds real rasa-sdk trackers shaped like the ones Rasa sends to actions."""
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Tracker
 
@@ -52,3 +52,22 @@ def tracker_with(
         active_loop={},
         latest_action_name="action_listen",
     )
+
+
+def parse_data(
+    text: str, intents: List[Tuple[str, float]], topics: List[Tuple[str, float]]
+) -> Dict[str, Any]:
+    """Parse data as Rasa sends it: the intent ranking and the selector's topics."""
+    return {
+        "text": text,
+        "intent": {"name": intents[0][0], "confidence": intents[0][1]},
+        "intent_ranking": [{"name": n, "confidence": c} for n, c in intents],
+        "response_selector": {
+            "default": {
+                "ranking": [
+                    {"intent_response_key": key, "confidence": confidence}
+                    for key, confidence in topics
+                ]
+            }
+        },
+    }
