@@ -74,6 +74,24 @@ def access_log_lines(cluster: Cluster, at_least: int = 0) -> List[str]:
         time.sleep(0.1)
 
 
+def settled_line_count(cluster: Cluster, quiet_s: float = 0.5) -> int:
+    """How many lines the access log has once no new line came for `quiet_s`.
+
+    A line for a request answered just before (the cluster's own readiness
+    probe, the previous test) may still be on its way; counting too early
+    would take it for one of the next test's requests.
+    """
+    deadline = time.monotonic() + 5
+    count = len(access_log_lines(cluster))
+    while time.monotonic() < deadline:
+        time.sleep(quiet_s)
+        now = len(access_log_lines(cluster))
+        if now == count:
+            break
+        count = now
+    return count
+
+
 def answered_by(cluster: Cluster, skip: int, count: int = 0) -> List[str]:
     """The Rasa server that answered each request after the first `skip` ones.
 
@@ -146,7 +164,7 @@ def test_turns_alternate_between_servers(cluster: Cluster) -> None:
     client = AssistantServers(cluster.url)
     names = {f"alternating-{i}": f"Visitor {chr(65 + i)}" for i in range(3)}
     replies: Dict[str, List[str]] = {sender: [] for sender in names}
-    skip = len(access_log_lines(cluster))
+    skip = settled_line_count(cluster)
 
     for turn in range(len(SCRIPT)):
         for sender, name in names.items():
@@ -173,7 +191,7 @@ def test_stopping_one_rasa_server_loses_no_conversation(cluster: Cluster) -> Non
     failures: List[str] = []
     third_turn_done = threading.Barrier(len(names) + 1)
     server_gone = threading.Event()
-    skip = len(access_log_lines(cluster))
+    skip = settled_line_count(cluster)
 
     def visit(sender: str) -> None:
         for turn, message in enumerate(script_for(names[sender])):
