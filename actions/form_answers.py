@@ -4,7 +4,8 @@ To an intent classifier a phone number can look like anything (it took some
 for emergencies) and a question can look like a name. So the form reads each
 answer itself: a name or a number is the slot's value whatever the intent; a
 red flag, "stop", a thumbs click and a clear question go to the rules (911,
-cancel, feedback, or an answer and then the same question again).
+cancel, feedback, or an answer and then the same question again); a name or
+a number wins even over the classifier's "stop".
 """
 
 import re
@@ -141,11 +142,13 @@ def _looks_like_an_answer(slot: str, text: str) -> bool:
 
 def read_answer(slot: str, message: VisitorMessage) -> Answer:
     """Reads the visitor's message as the answer to the form's question for `slot`."""
-    if RED_FLAG_ENTITY in message.entities or message.intent in ENDING_INTENTS:
+    if RED_FLAG_ENTITY in message.entities:
         return Answer(Reading.TO_RULES)
     value = READERS[slot](message.text)
     if slot in SLOT_ENTITIES and value is not None:
         return Answer(Reading.VALUE, value)
+    if message.intent in ENDING_INTENTS:
+        return Answer(Reading.TO_RULES)
     if message.intent in QUESTION_INTENTS and is_question(message.text):
         return Answer(Reading.TO_RULES)
     if _gives_another_slot(slot, message):

@@ -44,10 +44,10 @@ TOPIC_QUESTIONS: Dict[str, str] = {
     "not_covered/alternatives": "What are the alternatives to kyphoplasty?",
     "not_covered/preparation": "How do I prepare for kyphoplasty?",
     "not_covered/aftercare": "What should I avoid doing at home after kyphoplasty?",
-    "not_covered/lasting_results": "How long do the results of kyphoplasty last?",
+    "not_covered/lasting_results": "How many years does a kyphoplasty repair hold?",
     "not_covered/referrals": "Do I need a referral for kyphoplasty?",
-    "not_covered/conditions": "Do you treat scoliosis?",
-    "not_covered/clinic_info": "Do you have a patient portal?",
+    "not_covered/conditions": "Can the clinic help with a curved spine from scoliosis?",
+    "not_covered/clinic_info": "Is there an online login for patients?",
     "not_covered/procedure_details": "What size needle is used for kyphoplasty?",
 }
 

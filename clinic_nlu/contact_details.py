@@ -79,7 +79,8 @@ _NOT_NAME_WORDS = _word_set(
     yes yeah yep ok okay sure it its it's this that to of in on at for about
     with or but if have has had get kyphoplasty procedure surgery pain back
     call number phone name want need know dont don't rather say hello hi hey
-    thanks thank skip none nothing stop cancel help please later anytime
+    thanks thank skip none nothing stop cancel quit nevermind never mind forget
+    help please later anytime
     morning mornings afternoon afternoons evening evenings tomorrow today idk
     monday tuesday wednesday thursday friday saturday sunday weekday weekdays
     weekend

@@ -51,6 +51,13 @@ def message(text: str, intent: str, *entities: str) -> VisitorMessage:
             Answer(Reading.TO_RULES),
         ),
         ("callback_reason", message("stop", "stop"), Answer(Reading.TO_RULES)),
+        ("callback_name", message("never mind", "stop"), Answer(Reading.TO_RULES)),
+        # A name wins over the classifier's "stop".
+        (
+            "callback_name",
+            message("they can ask for my aunt, Ida Moss", "stop"),
+            Answer(Reading.VALUE, "Ida Moss"),
+        ),
         ("callback_time", message("/feedback", "feedback"), Answer(Reading.TO_RULES)),
         # The classifier's emergency alone: digits are a mistyped number…
         ("callback_phone", message("904 555", "emergency"), Answer(Reading.INVALID)),

@@ -177,7 +177,15 @@ def test_a_question_inside_the_form_is_answered_and_the_question_asked_again(
 
     replies = visitor.say(probe["text"])
 
-    assert answer_kind(visitor, replies[0]) == probe["expect"], replies
+    # The form's part: the question gets an answer of its kind (a page
+    # question may get the honest deferral when the NLU is unsure; the visitor
+    # question sets measure that), and the same question is asked again.
+    kinds = (
+        {probe["expect"], "not_covered"}
+        if probe["expect"] == "page_fact"
+        else {probe["expect"]}
+    )
+    assert answer_kind(visitor, replies[0]) in kinds, replies
     assert visitor.asks_for(replies, probe["slot"]), replies
     complete(visitor, {}, SLOT_ORDER[asked:])
     assert_one_request(visitor)
