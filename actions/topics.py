@@ -1,4 +1,4 @@
-"""The topics the assistant can suggest, each with the question a button sends.
+"""The topics the assistant answers: the question a button sends, the name staff see.
 
 A suggestion button sends its question as ordinary visitor text, so a click
 goes through the same NLU and rules as a typed question. Each question is also
@@ -6,50 +6,217 @@ a training example of its topic (data/nlu/), and an end-to-end test checks that
 every button gets its own answer.
 """
 
+from dataclasses import dataclass
 from typing import Dict
 
 # Retrieval intents whose sub-topics come from the ResponseSelector's ranking.
 RETRIEVAL_INTENTS = ("faq", "not_covered")
 
-TOPIC_QUESTIONS: Dict[str, str] = {
-    "faq/what_is": "What is kyphoplasty?",
-    "faq/procedure_steps": "How is kyphoplasty done, step by step?",
-    "faq/xray_assessment": "Are X-rays taken before kyphoplasty?",
-    "faq/anesthesia": "What kind of anesthesia is used for kyphoplasty?",
-    "faq/incision_tube": "How big is the incision for kyphoplasty?",
-    "faq/balloon": "What is the balloon in kyphoplasty for?",
-    "faq/cement": "What is the cement injected during kyphoplasty?",
-    "faq/duration": "How long does kyphoplasty take?",
-    "faq/walking": "When can I walk after kyphoplasty?",
-    "faq/hospital_stay": "How long is the hospital stay after kyphoplasty?",
-    "faq/pain_relief": "How soon does the pain go away after kyphoplasty?",
-    "faq/activities": "When can I get back to my normal activities?",
-    "faq/physical_therapy": "Will I need physical therapy after kyphoplasty?",
-    "faq/pain_medication": "Will I still need pain medication after kyphoplasty?",
-    "faq/symptom_free": "Will I be symptom-free after kyphoplasty?",
-    "faq/mobility": "Will I be able to move better after kyphoplasty?",
-    "faq/stitches": "Does the kyphoplasty incision need stitches?",
-    "faq/candidates": "Who is a candidate for kyphoplasty?",
-    "faq/age_health": "Does age or health matter for kyphoplasty?",
-    "faq/after_accident": "Is kyphoplasty done after a fall or an accident?",
-    "faq/other_conditions": "Does kyphoplasty help a herniated disk or stenosis?",
-    "faq/timing_window": "How soon after a fracture should kyphoplasty be done?",
-    "faq/recovery_overview": "What is recovery like after kyphoplasty?",
-    "not_covered/cost": "How much does kyphoplasty cost?",
-    "not_covered/insurance": "Does insurance cover kyphoplasty?",
-    "not_covered/risks": "What are the risks of kyphoplasty?",
-    "not_covered/location": "Where is the clinic?",
-    "not_covered/hours": "What are the clinic's opening hours?",
-    "not_covered/doctors": "Which doctor performs kyphoplasty?",
-    "not_covered/alternatives": "What are the alternatives to kyphoplasty?",
-    "not_covered/preparation": "How do I prepare for kyphoplasty?",
-    "not_covered/aftercare": "What should I avoid doing at home after kyphoplasty?",
-    "not_covered/lasting_results": "How many years does a kyphoplasty repair hold?",
-    "not_covered/referrals": "Do I need a referral for kyphoplasty?",
-    "not_covered/conditions": "Can the clinic help with a curved spine from scoliosis?",
-    "not_covered/clinic_info": "Is there an online login for patients?",
-    "not_covered/procedure_details": "What size needle is used for kyphoplasty?",
+
+@dataclass(frozen=True)
+class Topic:
+    """One answer of the page (or honest deferral): its button and its name."""
+
+    # What its suggestion button sends, as a visitor would type it.
+    question: str
+    # How staff name it on the dashboard and in e-mails.
+    staff_name: str
+
+
+TOPICS: Dict[str, Topic] = {
+    "faq/what_is": Topic(
+        "What is kyphoplasty?",
+        "What kyphoplasty is",
+    ),
+    "faq/procedure_steps": Topic(
+        "How is kyphoplasty done, step by step?",
+        "How it is done",
+    ),
+    "faq/xray_assessment": Topic(
+        "Are X-rays taken before kyphoplasty?",
+        "X-rays beforehand",
+    ),
+    "faq/anesthesia": Topic(
+        "What kind of anesthesia is used for kyphoplasty?",
+        "Anesthesia",
+    ),
+    "faq/incision_tube": Topic(
+        "How big is the incision for kyphoplasty?",
+        "The incision",
+    ),
+    "faq/balloon": Topic(
+        "What is the balloon in kyphoplasty for?",
+        "The balloon",
+    ),
+    "faq/cement": Topic(
+        "What is the cement injected during kyphoplasty?",
+        "The bone cement",
+    ),
+    "faq/duration": Topic(
+        "How long does kyphoplasty take?",
+        "How long it takes",
+    ),
+    "faq/walking": Topic(
+        "When can I walk after kyphoplasty?",
+        "Walking afterwards",
+    ),
+    "faq/hospital_stay": Topic(
+        "How long is the hospital stay after kyphoplasty?",
+        "Hospital stay",
+    ),
+    "faq/pain_relief": Topic(
+        "How soon does the pain go away after kyphoplasty?",
+        "How soon pain eases",
+    ),
+    "faq/activities": Topic(
+        "When can I get back to my normal activities?",
+        "Back to normal activities",
+    ),
+    "faq/physical_therapy": Topic(
+        "Will I need physical therapy after kyphoplasty?",
+        "Physical therapy",
+    ),
+    "faq/pain_medication": Topic(
+        "Will I still need pain medication after kyphoplasty?",
+        "Pain medication afterwards",
+    ),
+    "faq/symptom_free": Topic(
+        "Will I be symptom-free after kyphoplasty?",
+        "Symptom-free afterwards",
+    ),
+    "faq/mobility": Topic(
+        "Will I be able to move better after kyphoplasty?",
+        "Moving better afterwards",
+    ),
+    "faq/stitches": Topic(
+        "Does the kyphoplasty incision need stitches?",
+        "Stitches",
+    ),
+    "faq/candidates": Topic(
+        "Who is a candidate for kyphoplasty?",
+        "Who it suits",
+    ),
+    "faq/age_health": Topic(
+        "Does age or health matter for kyphoplasty?",
+        "Age and health",
+    ),
+    "faq/after_accident": Topic(
+        "Is kyphoplasty done after a fall or an accident?",
+        "After a fall or accident",
+    ),
+    "faq/other_conditions": Topic(
+        "Does kyphoplasty help a herniated disk or stenosis?",
+        "Herniated disk or stenosis",
+    ),
+    "faq/timing_window": Topic(
+        "How soon after a fracture should kyphoplasty be done?",
+        "How soon after a fracture",
+    ),
+    "faq/recovery_overview": Topic(
+        "What is recovery like after kyphoplasty?",
+        "Recovery",
+    ),
+    "not_covered/cost": Topic(
+        "How much does kyphoplasty cost?",
+        "Cost (not on the page)",
+    ),
+    "not_covered/insurance": Topic(
+        "Does insurance cover kyphoplasty?",
+        "Insurance (not on the page)",
+    ),
+    "not_covered/risks": Topic(
+        "What are the risks of kyphoplasty?",
+        "Risks (not on the page)",
+    ),
+    "not_covered/location": Topic(
+        "Where is the clinic?",
+        "Where the clinic is (not on the page)",
+    ),
+    "not_covered/hours": Topic(
+        "What are the clinic's opening hours?",
+        "Opening hours (not on the page)",
+    ),
+    "not_covered/doctors": Topic(
+        "Which doctor performs kyphoplasty?",
+        "Which doctor (not on the page)",
+    ),
+    "not_covered/alternatives": Topic(
+        "What are the alternatives to kyphoplasty?",
+        "Alternatives (not on the page)",
+    ),
+    "not_covered/preparation": Topic(
+        "How do I prepare for kyphoplasty?",
+        "Preparing (not on the page)",
+    ),
+    "not_covered/aftercare": Topic(
+        "What should I avoid doing at home after kyphoplasty?",
+        "Care at home (not on the page)",
+    ),
+    "not_covered/lasting_results": Topic(
+        "How many years does a kyphoplasty repair hold?",
+        "How long results last (not on the page)",
+    ),
+    "not_covered/referrals": Topic(
+        "Do I need a referral for kyphoplasty?",
+        "Referrals (not on the page)",
+    ),
+    "not_covered/conditions": Topic(
+        "Can the clinic help with a curved spine from scoliosis?",
+        "Other spine conditions (not on the page)",
+    ),
+    "not_covered/clinic_info": Topic(
+        "Is there an online login for patients?",
+        "Clinic services (not on the page)",
+    ),
+    "not_covered/procedure_details": Topic(
+        "What size needle is used for kyphoplasty?",
+        "Procedure details (not on the page)",
+    ),
 }
+TOPIC_QUESTIONS: Dict[str, str] = {key: topic.question for key, topic in TOPICS.items()}
+
+# The other replies a logged turn can end with (domain.yml's responses without
+# "utter_"), as staff name them; a test checks every response has a name.
+REPLY_NAMES: Dict[str, str] = {
+    "greet": "Greeting",
+    "goodbye": "Goodbye",
+    "youre_welcome": "Thanks",
+    "iamabot": "Asked if it is a bot",
+    "appointment": "Appointment request",
+    "no_callback": "Callback declined",
+    "anything_else": "Anything else?",
+    "ask_callback_name": "Callback form: name",
+    "ask_callback_phone": "Callback form: phone",
+    "ask_callback_time": "Callback form: best time",
+    "ask_callback_reason": "Callback form: reason",
+    "invalid_callback_name": "Callback form: name not understood",
+    "invalid_callback_phone": "Callback form: phone not understood",
+    "invalid_callback_time": "Callback form: time not understood",
+    "invalid_callback_reason": "Callback form: reason not understood",
+    "callback_name_noted": "Callback form: name noted",
+    "callback_phone_noted": "Callback form: phone noted",
+    "appointment_in_form": "Appointment asked during the form",
+    "question_not_on_page": "Not on the page",
+    "callback_confirmed": "Callback request taken",
+    "callback_cancelled": "Callback request cancelled",
+    "emergency_caution": "Possible emergency: 911 advice",
+    "caution_tell_more": "Possible emergency: asked for more",
+    "emergency": "Emergency: 911 advice",
+    "out_of_scope": "Not about kyphoplasty",
+    "default": "Not understood",
+    "suggest_topics": "Did you mean…?",
+    "feedback_use_buttons": "Feedback",
+}
+
+
+def staff_name(topic: str) -> str:
+    """The staff name of a logged topic ("faq/duration", "default", "utter_…")."""
+    key = topic[len("utter_") :] if topic.startswith("utter_") else topic
+    found = TOPICS.get(key)
+    if found is not None:
+        return found.staff_name
+    return REPLY_NAMES.get(key, key)
+
 
 # Plain intents worth suggesting, with the button title; their payload is the
 # intent itself, so a click cannot be misunderstood.

@@ -27,6 +27,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, declarative_base
 from sqlalchemy.types import TypeDecorator
 
+from clinic_log.text_keys import KEY_LENGTH
+
 # Named constraints let later migrations drop or alter them (SQLite batch mode).
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_name)s",
@@ -100,6 +102,8 @@ class Exchange(Base):
     message_id: Mapped[str] = Column(String(64), nullable=False)
     time: Mapped[datetime] = Column(UTCDateTime(), nullable=False, index=True)
     text: Mapped[str] = Column(Text, nullable=False)
+    # The inbox's group key of `text` (clinic_log.text_keys).
+    text_key: Mapped[str] = Column(String(KEY_LENGTH), nullable=False, index=True)
     # Set when the visitor's text was cut at the input length limit.
     text_truncated: Mapped[bool] = Column(
         Boolean, nullable=False, default=False, server_default=false()
@@ -114,13 +118,21 @@ class Exchange(Base):
     is_out_of_scope: Mapped[bool] = Column(Boolean, nullable=False, default=False)
 
 
+# A callback request's life: taken by the assistant, phoned back, done with.
+NEW, CALLED, CLOSED = "new", "called", "closed"
+APPOINTMENT_STATUSES = (NEW, CALLED, CLOSED)
+
+
 class AppointmentRequest(Base):
     """A callback request taken by the assistant, worked through by staff."""
 
     __tablename__ = "appointment_requests"
     __table_args__ = (
         UniqueConstraint("conversation_id", "message_id"),
-        CheckConstraint("status IN ('new', 'called', 'closed')", name="status_allowed"),
+        CheckConstraint(
+            "status IN ({})".format(", ".join(f"'{s}'" for s in APPOINTMENT_STATUSES)),
+            name="status_allowed",
+        ),
     )
 
     id: Mapped[int] = Column(Integer, primary_key=True)
@@ -134,9 +146,11 @@ class AppointmentRequest(Base):
     best_time: Mapped[str] = Column(Text, nullable=False)
     reason: Mapped[Optional[str]] = Column(Text)
     status: Mapped[str] = Column(
-        String(16), nullable=False, default="new", server_default="new"
+        String(16), nullable=False, default=NEW, server_default=NEW
     )
     created_at: Mapped[datetime] = Column(UTCDateTime(), nullable=False, index=True)
+    # When staff were e-mailed about it (clinic_notify); empty until then.
+    notified_at: Mapped[Optional[datetime]] = Column(UTCDateTime())
 
 
 class Feedback(Base):

@@ -36,6 +36,8 @@ class ConversationFilter:
     has_appointment: bool = False
     search: Optional[str] = None
     limit: int = 200
+    # Rows to skip: the start of a page.
+    offset: int = 0
 
 
 def _day_start(day: date) -> datetime:
@@ -101,6 +103,7 @@ def conversations(session: Session, wanted: ConversationFilter) -> List[Row]:
         )
         .where(*_conversation_conditions(wanted))
         .order_by(Conversation.last_seen_at.desc(), Conversation.id.desc())
+        .offset(wanted.offset)
         .limit(wanted.limit)
     )
     return [
@@ -118,6 +121,12 @@ def conversations(session: Session, wanted: ConversationFilter) -> List[Row]:
             session.execute(query)
         )
     ]
+
+
+def count_conversations(session: Session, wanted: ConversationFilter) -> int:
+    """How many conversations match `wanted`, whatever its page."""
+    query = select(func.count(Conversation.id)).where(*_conversation_conditions(wanted))
+    return int(session.execute(query).scalar_one())
 
 
 def transcript(session: Session, sender_id: str) -> Optional[List[Row]]:

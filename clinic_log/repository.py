@@ -8,13 +8,20 @@ so a retried or replayed turn is stored once.
 from datetime import datetime
 from typing import Any, Dict, List, Optional
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from clinic_log.models import AppointmentRequest, Conversation, Exchange, Feedback
+from clinic_log.models import (
+    APPOINTMENT_STATUSES,
+    AppointmentRequest,
+    Conversation,
+    Exchange,
+    Feedback,
+)
 from clinic_log.records import AppointmentRecord, ExchangeRecord, FeedbackRecord
+from clinic_log.text_keys import text_key
 
 # PostgreSQL text cannot hold NUL; it is the one character not kept verbatim.
 _NUL = "\x00"
@@ -151,6 +158,7 @@ def save_exchange(session: Session, record: ExchangeRecord) -> bool:
         "message_id": record.message_id,
         "time": record.time,
         "text": _storable(record.text),
+        "text_key": text_key(record.text),
         "text_truncated": record.text_truncated,
         "intent": record.intent,
         "confidence": record.confidence,
@@ -223,13 +231,22 @@ def exchanges(session: Session) -> List[Dict[str, Any]]:
 
 
 def appointments(
-    session: Session, status: Optional[str] = None
+    session: Session, status: Optional[str] = None, newest_first: bool = False
 ) -> List[Dict[str, Any]]:
-    """Callback requests (all, or those with `status`), oldest first, as plain rows."""
+    """Callback requests (all, or those with `status`), as plain rows.
+
+    Oldest first, as a list to work through; `newest_first` for a page where
+    the latest request belongs at the top.
+    """
+    order = (
+        (AppointmentRequest.created_at.desc(), AppointmentRequest.id.desc())
+        if newest_first
+        else (AppointmentRequest.created_at, AppointmentRequest.id)
+    )
     query = (
         select(AppointmentRequest, Conversation.sender_id)
         .join(Conversation, Conversation.id == AppointmentRequest.conversation_id)
-        .order_by(AppointmentRequest.created_at, AppointmentRequest.id)
+        .order_by(*order)
     )
     if status is not None:
         query = query.where(AppointmentRequest.status == status)
@@ -248,7 +265,12 @@ def appointments(
     ]
 
 
-APPOINTMENT_STATUSES = ("new", "called", "closed")
+def count_appointments(session: Session, status: str) -> int:
+    """How many callback requests have `status` (the dashboard's "new" badge)."""
+    query = select(func.count(AppointmentRequest.id)).where(
+        AppointmentRequest.status == status
+    )
+    return int(session.execute(query).scalar_one())
 
 
 def set_appointment_status(session: Session, request_id: int, status: str) -> bool:

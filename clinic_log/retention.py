@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import column, delete, exists, func, inspect, or_, select, table
 from sqlalchemy.orm import Session
 
-from clinic_log.models import AppointmentRequest, Conversation, Exchange
+from clinic_log.models import CALLED, NEW, AppointmentRequest, Conversation, Exchange
 
 DEFAULT_RETENTION_DAYS = 90
-_OPEN_STATUSES = ("new", "called")
+_OPEN_STATUSES = (NEW, CALLED)
 # Rasa's tracker-store table, seen only through the columns purging needs.
 _EVENTS = table("events", column("sender_id"), column("timestamp"))
 

@@ -21,13 +21,14 @@ from alembic.util.exc import CommandError
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from clinic_log import accounts, audit, queries, repository, reviews
+from clinic_log import accounts, audit, queries, repository
 from clinic_log.database import session_scope
 from clinic_log.retention import purge as purge_log
 from clinic_log.retention import retention_days
 from clinic_log.settings import database_url
 from staff import inbox as inbox_items
-from staff import passwords
+from staff import operations, passwords
+from staff.operations import StaffMember
 from staff.output import (
     EXCHANGE_COLUMNS,
     FORMAT_OPTION,
@@ -39,6 +40,7 @@ from staff.output import (
     format_option,
     free,
     minute,
+    percent,
     print_machine,
     print_table,
 )
@@ -125,17 +127,17 @@ def _day(value: Optional[str]) -> Optional[date]:
         raise click.BadParameter(f"{value!r} is not a date like 2026-11-23") from None
 
 
+def _me() -> StaffMember:
+    return StaffMember(cli_actor())
+
+
 def _audited(
     action: str, target: str, work: Callable[[Session], T], detail: str = ""
 ) -> T:
     """Runs `work` and records it in the audit trail, in the same transaction."""
-
-    def audited(session: Session) -> T:
-        result = work(session)
-        audit.record(session, cli_actor(), action, target, detail)
-        return result
-
-    return _with_log(audited)
+    return _with_log(
+        lambda session: operations.audited(session, _me(), action, target, work, detail)
+    )
 
 
 @click.group()
@@ -228,9 +230,7 @@ def _print_turns(title: str, rows: List[Row], with_sender: bool) -> None:
 @FORMAT_OPTION
 def show(sender: str, output_format: str) -> None:
     """Prints one conversation: each turn with its intent and confidence."""
-    rows = _audited(
-        "view transcript", sender, lambda session: queries.transcript(session, sender)
-    )
+    rows = _with_log(lambda session: operations.transcript(session, _me(), sender))
     if rows is None:
         _fail(f"no conversation with sender {sender!r}")
     if output_format != "table":
@@ -241,14 +241,7 @@ def show(sender: str, output_format: str) -> None:
 
 def _mark_reviewed(keys: Sequence[str]) -> None:
     def mark(session: Session) -> List[str]:
-        items = inbox_items.load(session)
-        done = []
-        for key in keys:
-            item = inbox_items.find(items, key)
-            reviews.mark_reviewed(session, item.key, cli_actor())
-            audit.record(session, cli_actor(), "inbox reviewed", item.short_key)
-            done.append(item.short_key)
-        return done
+        return [operations.review_inbox_item(session, _me(), key) for key in keys]
 
     try:
         for key in _with_log(mark):
@@ -257,12 +250,17 @@ def _mark_reviewed(keys: Sequence[str]) -> None:
         _fail(str(error))
 
 
-def _print_nlu(intent: str, keys: Sequence[str], items: List[Any]) -> None:
+def _print_nlu(intent: str, keys: Sequence[str], show_all: bool) -> None:
+    def chosen(session: Session) -> List[str]:
+        if keys:
+            return [inbox_items.find(session, key).text for key in keys]
+        return [item.text for item in inbox_items.load(session, show_all)]
+
     try:
-        chosen = [inbox_items.find(items, key) for key in keys] if keys else items
+        texts = _audited("view inbox", "", chosen)
     except LookupError as error:
         _fail(str(error))
-    click.echo(inbox_items.nlu_block(intent, [item.text for item in chosen]), nl=False)
+    click.echo(inbox_items.nlu_block(intent, texts), nl=False)
 
 
 @main.command()
@@ -293,14 +291,10 @@ def inbox(
     if review_keys:
         _mark_reviewed(review_keys)
         return
-    items = [
-        item
-        for item in _audited("view inbox", "", inbox_items.load)
-        if show_all or not item.reviewed
-    ]
     if nlu_intent is not None:
-        _print_nlu(nlu_intent, keys, items)
+        _print_nlu(nlu_intent, keys, show_all)
         return
+    items = _with_log(lambda session: operations.whole_inbox(session, _me(), show_all))
     rows = [item.as_row() for item in items]
     if output_format != "table":
         print_machine(rows, INBOX_COLUMNS, output_format)
@@ -337,11 +331,7 @@ def appointments(
     """Prints callback requests, oldest first; `appointments mark` updates one."""
     if context.invoked_subcommand is not None:
         return
-    rows = _audited(
-        "view callbacks",
-        status or "all",
-        lambda session: repository.appointments(session, status),
-    )
+    rows = _with_log(lambda session: operations.callbacks(session, _me(), status))
     if output_format != "table":
         print_machine(rows, APPOINTMENT_COLUMNS, output_format)
         return
@@ -376,19 +366,14 @@ def appointments(
 @click.argument("status", type=click.Choice(repository.APPOINTMENT_STATUSES))
 def mark(request_id: int, status: str) -> None:
     """Sets a callback request's status: new, called or closed."""
-    changed = _audited(
-        "appointment status",
-        str(request_id),
-        lambda session: repository.set_appointment_status(session, request_id, status),
-        detail=status,
+    changed = _with_log(
+        lambda session: operations.set_callback_status(
+            session, _me(), request_id, status
+        )
     )
     if not changed:
         _fail(f"no callback request with id {request_id}")
     click.echo(f"callback request {request_id} is now {status}")
-
-
-def _percent(value: Optional[float]) -> str:
-    return "n/a" if value is None else f"{value:.0%}"
 
 
 @main.command()
@@ -409,8 +394,8 @@ def stats(days: int, until: Optional[str], output_format: str) -> None:
     click.echo(
         f"{report['since']} to {report['until']}: {report['conversations']} "
         f"conversations, {report['messages']} messages, answer rate "
-        f"{_percent(report['answer_rate'])}, fallback rate "
-        f"{_percent(report['fallback_rate'])}, {report['appointments']} callback "
+        f"{percent(report['answer_rate'])}, fallback rate "
+        f"{percent(report['fallback_rate'])}, {report['appointments']} callback "
         f"requests, {report['emergencies']} emergencies"
     )
     active = [day for day in report["days"] if day["messages"] or day["appointments"]]
@@ -430,7 +415,7 @@ def stats(days: int, until: Optional[str], output_format: str) -> None:
 @FORMAT_OPTION
 def export(output_format: str) -> None:
     """Prints every logged exchange, oldest first."""
-    rows = _audited("export", "exchanges", repository.exchanges)
+    rows = _with_log(lambda session: operations.export_exchanges(session, _me()))
     if output_format != "table":
         print_machine(rows, EXCHANGE_COLUMNS, output_format)
         return

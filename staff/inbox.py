@@ -1,39 +1,25 @@
 """The inbox: visitor questions the assistant could not answer, grouped.
 
-Near-identical questions are shown once with a count. "Near-identical" is
-kept simple and predictable: the same words after lowercasing, dropping
-punctuation and collapsing whitespace ("How much does it cost?" and "how
-much does it cost" are one question; "what does it cost" is another). A
-group's key is the SHA-256 of that normalised text, so a review mark never
-stores visitor words and survives the purge of the messages themselves.
+Questions with the same words are one item with a count (see
+`clinic_log.text_keys`). Grouping, ordering and paging happen in SQL on the
+stored keys, so a page costs the same with ten conversations or ten thousand.
 """
 
-import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Sequence, Set
+from typing import Any, Dict, List, Sequence
 
 import yaml
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from clinic_log import queries, reviews
+from clinic_log import queries
+from clinic_log.models import Conversation, Exchange, InboxReview
 
 # Shown and typed by staff; long enough to be unique in any real inbox.
 SHORT_KEY = 12
-_PUNCTUATION = re.compile(r"[^\w\s]", re.UNICODE)
+_MIN_KEY = 6
 _SPACE = re.compile(r"\s+")
-
-
-def normalise(text: str) -> str:
-    """Lowercase words only: punctuation dropped, whitespace collapsed."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return _SPACE.sub(" ", _PUNCTUATION.sub(" ", folded)).strip()
-
-
-def text_key(text: str) -> str:
-    """The group key of `text`: a hash of its normalised form."""
-    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -67,56 +53,117 @@ class InboxItem:
         }
 
 
-def group(rows: Iterable[Dict[str, Any]], reviewed: Set[str]) -> List[InboxItem]:
-    """Groups unanswered rows (newest first) into items, most asked first.
+@dataclass(frozen=True)
+class InboxPage:
+    """One page of items and how many items there are in all."""
 
-    An item shows its newest wording; messages with no words at all (only
-    punctuation or emoji) are grouped by their exact text instead.
-    """
-    items: Dict[str, InboxItem] = {}
-    for row in rows:
-        key = text_key(row["text"]) if normalise(row["text"]) else _exact_key(row)
-        item = items.get(key)
-        if item is None:
-            item = items[key] = InboxItem(
-                key,
-                row["text"],
-                0,
-                row["time"],
-                reviewed=key in reviewed,
-                text_truncated=bool(row.get("text_truncated")),
-            )
-        item.count += 1
-        if row["sender_id"] not in item.senders:
-            item.senders.append(row["sender_id"])
-        intent = row.get("intent") or ""
-        if intent and intent not in item.intents:
-            item.intents.append(intent)
-    return sorted(
-        items.values(), key=lambda item: (item.count, item.last_seen), reverse=True
+    items: List[InboxItem]
+    total: int
+
+
+def _is_reviewed() -> Any:
+    return exists().where(InboxReview.text_key == Exchange.text_key)
+
+
+def _groups(show_all: bool) -> Any:
+    """Item keys with their counts, most asked first, then most recent."""
+    times = func.count(Exchange.id).label("times")
+    last_seen = func.max(Exchange.time).label("last_seen")
+    query = select(Exchange.text_key, times, last_seen).where(
+        queries.unanswered_condition()
+    )
+    if not show_all:
+        query = query.where(~_is_reviewed())
+    return query.group_by(Exchange.text_key).order_by(
+        times.desc(), last_seen.desc(), Exchange.text_key
     )
 
 
-def load(session: Session) -> List[InboxItem]:
-    """Every inbox item in the log, reviewed or not."""
-    return group(queries.unanswered(session), reviews.reviewed_keys(session))
+def _items(
+    session: Session, groups: Sequence[Any], whole_inbox: bool = False
+) -> List[InboxItem]:
+    """The items of `groups` (key, count, last seen), with wording and senders.
+
+    `whole_inbox` reads every unanswered turn instead of naming the keys, which
+    would be one bound parameter per item.
+    """
+    keys = [group.text_key for group in groups]
+    if not keys:
+        return []
+    items = {
+        group.text_key: InboxItem(
+            group.text_key, "", group.times, group.last_seen.isoformat()
+        )
+        for group in groups
+    }
+    query = (
+        select(
+            Exchange.text_key,
+            Exchange.text,
+            Exchange.text_truncated,
+            Exchange.intent,
+            Conversation.sender_id,
+        )
+        .join(Conversation, Conversation.id == Exchange.conversation_id)
+        .where(queries.unanswered_condition())
+        .order_by(Exchange.time.desc(), Exchange.id.desc())
+    )
+    if not whole_inbox:
+        query = query.where(Exchange.text_key.in_(keys))
+    for turn in session.execute(query):
+        if turn.text_key not in items:
+            continue
+        item = items[turn.text_key]
+        if not item.text:
+            item.text, item.text_truncated = turn.text, bool(turn.text_truncated)
+        if turn.sender_id not in item.senders:
+            item.senders.append(turn.sender_id)
+        if turn.intent and turn.intent not in item.intents:
+            item.intents.append(turn.intent)
+    reviewed = select(InboxReview.text_key)
+    if not whole_inbox:
+        reviewed = reviewed.where(InboxReview.text_key.in_(keys))
+    for key in session.execute(reviewed).scalars():
+        if key in items:
+            items[key].reviewed = True
+    return [items[key] for key in keys]
 
 
-def _exact_key(row: Dict[str, Any]) -> str:
-    return hashlib.sha256(("raw:" + row["text"]).encode("utf-8")).hexdigest()
+def count(session: Session, show_all: bool = False) -> int:
+    """How many items the inbox has (reviewed ones too with `show_all`)."""
+    groups = _groups(show_all).subquery()
+    return int(session.execute(select(func.count()).select_from(groups)).scalar_one())
 
 
-def find(items: Sequence[InboxItem], key: str) -> InboxItem:
+def page(
+    session: Session, show_all: bool = False, offset: int = 0, limit: int = 50
+) -> InboxPage:
+    """Items `offset` to `offset + limit`; reviewed ones only with `show_all`."""
+    chosen = session.execute(_groups(show_all).offset(offset).limit(limit)).all()
+    return InboxPage(_items(session, chosen), count(session, show_all))
+
+
+def load(session: Session, show_all: bool = True) -> List[InboxItem]:
+    """Every item in the log (reviewed ones too, unless `show_all` is False)."""
+    groups = session.execute(_groups(show_all)).all()
+    return _items(session, groups, whole_inbox=True)
+
+
+def find(session: Session, key: str) -> InboxItem:
     """The one item whose key starts with `key` (at least 6 characters)."""
     wanted = key.strip().lower()
-    if len(wanted) < 6:
-        raise LookupError("give at least 6 characters of the key")
-    matches = [item for item in items if item.key.startswith(wanted)]
+    if len(wanted) < _MIN_KEY:
+        raise LookupError(f"give at least {_MIN_KEY} characters of the key")
+    matches = session.execute(
+        _groups(show_all=True)
+        .where(Exchange.text_key.startswith(wanted, autoescape=True))
+        .limit(2)
+    ).all()
     if not matches:
         raise LookupError(f"no inbox item has key {key!r}")
     if len(matches) > 1:
-        raise LookupError(f"key {key!r} matches {len(matches)} items; give more of it")
-    return matches[0]
+        raise LookupError(f"key {key!r} matches several items; give more of it")
+    return _items(session, matches)[0]
 
 
 class _Literal(str):

@@ -10,7 +10,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Sequence
-from typing import Any, Dict, List, TypeVar
+from typing import Any, Dict, List, Optional, TypeVar
 
 import click
 from rich.console import Console
@@ -138,3 +138,8 @@ def fixed(header: str) -> Column:
 def free(header: str) -> Column:
     """A column that folds long text."""
     return Column(header, overflow="fold")
+
+
+def percent(value: Optional[float]) -> str:
+    """A rate as a whole percentage, or n/a when there was nothing to count."""
+    return "n/a" if value is None else f"{value:.0%}"

@@ -13,9 +13,11 @@ from sqlalchemy import Column, Integer, MetaData, Table, inspect, text
 
 from clinic_log.database import make_engine
 from clinic_log.migrations import alembic_config, downgrade, upgrade
+from clinic_log.text_keys import text_key
 from tests.log_records import T0
 
 ROOT = Path(__file__).resolve().parent.parent
+HEAD = "0004"
 LOG_TABLES = {
     "conversations",
     "exchanges",
@@ -47,13 +49,15 @@ def current_revision(url: str):
 def test_there_is_one_head_with_one_initial_revision():
     scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
     assert len(scripts.get_heads()) == 1
-    assert [script.revision for script in scripts.walk_revisions()] == ["0002", "0001"]
+    revisions = [script.revision for script in scripts.walk_revisions()]
+    assert revisions == ["0004", "0003", "0002", "0001"]
+    assert revisions[0] == HEAD
 
 
 def test_upgrade_creates_the_log_tables_and_downgrade_removes_them(database_url):
     upgrade(database_url)
     assert tables(database_url) == LOG_TABLES | {"alembic_version"}
-    assert current_revision(database_url) == "0002"
+    assert current_revision(database_url) == HEAD
 
     downgrade(database_url)
     assert tables(database_url) == {"alembic_version"}
@@ -66,7 +70,7 @@ def test_upgrade_creates_the_log_tables_and_downgrade_removes_them(database_url)
 def test_upgrade_twice_is_harmless(database_url):
     upgrade(database_url)
     upgrade(database_url)
-    assert current_revision(database_url) == "0002"
+    assert current_revision(database_url) == HEAD
 
 
 def test_migrations_match_the_models(database_url):
@@ -136,6 +140,42 @@ def test_0002_marks_existing_exchanges_as_not_cut(database_url):
             assert [bool(value) for value in cut.scalars()] == [False]
     finally:
         engine.dispose()
+
+
+def test_0004_keys_exchanges_logged_before_it(database_url):
+    """Rows logged before 0004 get the inbox key the writer now stores."""
+    upgrade_to(database_url, "0003")
+    texts = ["How much does it COST?", "??", "how much does it cost"]
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO conversations (id, sender_id, channel, started_at, "
+                    "last_seen_at) VALUES (1, 'v1', 'rest', :t, :t)"
+                ),
+                {"t": T0},
+            )
+            for number, said in enumerate(texts):
+                connection.execute(
+                    text(
+                        "INSERT INTO exchanges (conversation_id, message_id, time, "
+                        "text, entities, answer_key, reply, is_fallback, "
+                        "is_emergency, is_out_of_scope) VALUES (1, :m, :t, :said, "
+                        "'[]', '', '', false, false, false)"
+                    ),
+                    {"m": f"m{number}", "t": T0, "said": said},
+                )
+        upgrade(database_url)
+        with engine.connect() as connection:
+            keys = connection.execute(
+                text("SELECT text_key FROM exchanges ORDER BY id")
+            )
+            stored = list(keys.scalars())
+    finally:
+        engine.dispose()
+    assert stored == [text_key(said) for said in texts]
+    assert stored[0] == stored[2] != stored[1]
 
 
 def upgrade_to(url: str, revision: str) -> None:

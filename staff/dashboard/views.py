@@ -4,8 +4,9 @@ Every page reads through `clinic_log`; every view of a transcript and every
 change is written to the audit trail with the signed-in user and address.
 """
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Callable, List, Optional, TypeVar
+from typing import Any, Callable, Dict, List, Optional, TypeVar
 
 from flask import (
     Blueprint,
@@ -18,15 +19,20 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from sqlalchemy.orm import Session
 
-from clinic_log import audit, queries, repository, reviews
+from actions.topics import staff_name
+from clinic_log import audit, queries, repository
 from clinic_log.database import session_scope
+from clinic_log.models import APPOINTMENT_STATUSES, NEW
 from staff import inbox as inbox_items
+from staff import operations
 from staff.dashboard.auth import client_address
-from staff.dashboard.charts import bar_chart
+from staff.dashboard.charts import day_chart, ranking_chart
 from staff.dashboard.context import actor, log_sessions
-from staff.output import EXCHANGE_COLUMNS, machine_text
+from staff.dashboard.paging import Page, requested_page
+from staff.output import EXCHANGE_COLUMNS, machine_text, percent
 
 T = TypeVar("T")
 blueprint = Blueprint("views", __name__)
@@ -38,13 +44,26 @@ def _read(work: Callable[[Session], T]) -> T:
         return work(session)
 
 
-def _audited(
-    action: str, target: str, work: Callable[[Session], T], detail: str = ""
-) -> T:
-    with session_scope(log_sessions()) as session:
-        result = work(session)
-        audit.record(session, actor(), action, target, detail, client_address())
-        return result
+def _me() -> operations.StaffMember:
+    return operations.StaffMember(actor(), client_address())
+
+
+@blueprint.app_context_processor
+def navigation_counts() -> Dict[str, Any]:
+    """The number of new callback requests, for the navigation's badge."""
+    if not current_user.is_authenticated:
+        return {}
+    return {
+        "new_callbacks": _read(
+            lambda session: repository.count_appointments(session, NEW)
+        )
+    }
+
+
+@blueprint.app_template_filter("topic_name")
+def topic_name(topic: str) -> str:
+    """A logged topic as staff name it ("How long it takes")."""
+    return staff_name(topic)
 
 
 def _day_arg(name: str) -> Optional[date]:
@@ -63,9 +82,16 @@ def home() -> ResponseReturnValue:
     return redirect(url_for("views.conversations"))
 
 
+def _paged(number: int, total: int) -> Page:
+    """Page `number`, or the last one when the list has shrunk below it."""
+    last = Page(1, total).count
+    return Page(min(number, last), total)
+
+
 @blueprint.route("/conversations")
 def conversations() -> ResponseReturnValue:
-    """Conversations, newest first, with the command line's filters."""
+    """Conversations, newest first, filtered as on the command line; paged."""
+    number = requested_page()
     wanted = queries.ConversationFilter(
         since=_day_arg("since"),
         until=_day_arg("until"),
@@ -75,18 +101,23 @@ def conversations() -> ResponseReturnValue:
         has_appointment=bool(request.args.get("has_appointment")),
         search=request.args.get("search", "").strip() or None,
     )
-    rows = _read(lambda session: queries.conversations(session, wanted))
+
+    def listed(session: Session) -> Any:
+        shown = _paged(number, queries.count_conversations(session, wanted))
+        page_of = replace(wanted, offset=shown.offset, limit=shown.size)
+        rows = queries.conversations(session, page_of)
+        return shown, rows
+
+    shown, rows = _read(listed)
     return render_template(
-        "conversations.html", rows=rows, args=request.args, limit=wanted.limit
+        "conversations.html", rows=rows, args=request.args, page=shown
     )
 
 
 @blueprint.route("/conversations/<path:sender>")
 def transcript(sender: str) -> ResponseReturnValue:
     """One conversation, turn by turn; the view is audited."""
-    rows = _audited(
-        "view transcript", sender, lambda session: queries.transcript(session, sender)
-    )
+    rows = _read(lambda session: operations.transcript(session, _me(), sender))
     if rows is None:
         abort(404)
     return render_template("transcript.html", sender=sender, rows=rows)
@@ -94,24 +125,32 @@ def transcript(sender: str) -> ResponseReturnValue:
 
 @blueprint.route("/inbox")
 def inbox() -> ResponseReturnValue:
-    """Unanswered questions, grouped; reviewed ones only on request."""
+    """Unanswered questions, grouped, a page at a time; reviewed ones on request."""
     show_all = bool(request.args.get("all"))
-    everything = _audited("view inbox", "", inbox_items.load)
-    items = [item for item in everything if show_all or not item.reviewed]
-    return render_template("inbox.html", items=items, show_all=show_all)
+    number = requested_page()
+
+    def listed(session: Session) -> Any:
+        shown = _paged(number, inbox_items.count(session, show_all))
+        found = operations.inbox_page(
+            session, _me(), show_all, shown.offset, shown.size
+        )
+        return shown, found.items
+
+    shown, items = _read(listed)
+    return render_template(
+        "inbox.html",
+        items=items,
+        show_all=show_all,
+        page=shown,
+        low_confidence=queries.LOW_CONFIDENCE,
+    )
 
 
 @blueprint.route("/inbox/<key>/review", methods=["POST"])
 def review(key: str) -> ResponseReturnValue:
     """Marks one inbox item reviewed."""
-
-    def mark(session: Session) -> str:
-        item = inbox_items.find(inbox_items.load(session), key)
-        reviews.mark_reviewed(session, item.key, actor())
-        return item.short_key
-
     try:
-        done = _audited("inbox reviewed", key, mark)
+        done = _read(lambda session: operations.review_inbox_item(session, _me(), key))
     except LookupError as error:
         abort(404, str(error))
     flash(f"Marked {done} reviewed.")
@@ -126,8 +165,9 @@ def nlu() -> ResponseReturnValue:
     if not intent or not keys:
         abort(400, "choose an intent and at least one question")
     try:
-        items = _read(inbox_items.load)
-        texts = [inbox_items.find(items, key).text for key in keys]
+        texts = _read(
+            lambda session: [inbox_items.find(session, key).text for key in keys]
+        )
     except LookupError as error:
         abort(404, str(error))
     block = inbox_items.nlu_block(intent, texts)
@@ -136,43 +176,36 @@ def nlu() -> ResponseReturnValue:
 
 @blueprint.route("/appointments")
 def appointments() -> ResponseReturnValue:
-    """Callback requests, optionally of one status."""
+    """Callback requests, newest first, optionally of one status."""
     status = request.args.get("status") or None
-    if status is not None and status not in repository.APPOINTMENT_STATUSES:
+    if status is not None and status not in APPOINTMENT_STATUSES:
         abort(400, "unknown status")
-    rows = _audited(
-        "view callbacks",
-        status or "all",
-        lambda session: repository.appointments(session, status),
+    rows = _read(
+        lambda session: operations.callbacks(session, _me(), status, newest_first=True)
     )
     return render_template(
-        "appointments.html",
-        rows=rows,
-        status=status,
-        statuses=repository.APPOINTMENT_STATUSES,
+        "appointments.html", rows=rows, status=status, statuses=APPOINTMENT_STATUSES
     )
 
 
 @blueprint.route("/appointments/<int:request_id>/status", methods=["POST"])
 def appointment_status(request_id: int) -> ResponseReturnValue:
-    """Moves a callback request to another status."""
+    """Moves a callback request to another status, back to the list it came from."""
     status = request.form.get("status", "")
-    if status not in repository.APPOINTMENT_STATUSES:
+    if status not in APPOINTMENT_STATUSES:
         abort(400, "unknown status")
-    changed = _audited(
-        "appointment status",
-        str(request_id),
-        lambda session: repository.set_appointment_status(session, request_id, status),
-        status,
+    changed = _read(
+        lambda session: operations.set_callback_status(
+            session, _me(), request_id, status
+        )
     )
     if not changed:
         abort(404)
     flash(f"Callback request {request_id} is now {status}.")
-    return redirect(url_for("views.appointments"))
-
-
-def _percent(value: Optional[float]) -> str:
-    return "n/a" if value is None else f"{value:.0%}"
+    shown = request.form.get("shown") or None
+    if shown not in APPOINTMENT_STATUSES:
+        shown = None
+    return redirect(url_for("views.appointments", status=shown))
 
 
 @blueprint.route("/stats")
@@ -185,29 +218,35 @@ def stats() -> ResponseReturnValue:
     since = until - timedelta(days=int(days) - 1)
     report = _read(lambda session: queries.stats(session, since, until))
     per_day: List[Any] = report["days"]
+    dated = [(date.fromisoformat(d["day"]), d) for d in per_day]
+    topics = [(staff_name(topic), count) for topic, count in report["top_topics"]]
     charts = [
-        bar_chart("Messages per day", [(d["day"], d["messages"]) for d in per_day]),
-        bar_chart(
-            "Conversations per day", [(d["day"], d["conversations"]) for d in per_day]
+        day_chart("Messages per day", [(day, d["messages"]) for day, d in dated]),
+        day_chart(
+            "Conversations per day", [(day, d["conversations"]) for day, d in dated]
         ),
-        bar_chart("Top topics", report["top_topics"]),
+        day_chart(
+            "Callback requests per day", [(day, d["appointments"]) for day, d in dated]
+        ),
+        ranking_chart("Top topics", topics),
     ]
     return render_template(
         "stats.html",
         report=report,
         charts=charts,
+        topics=topics,
         days=int(days),
         until=until,
         choices=STATS_DAYS,
-        answer_rate=_percent(report["answer_rate"]),
-        fallback_rate=_percent(report["fallback_rate"]),
+        answer_rate=percent(report["answer_rate"]),
+        fallback_rate=percent(report["fallback_rate"]),
     )
 
 
 @blueprint.route("/export.csv")
 def export() -> ResponseReturnValue:
     """Every exchange as CSV, formula cells neutralised; the export is audited."""
-    rows = _audited("export", "exchanges", repository.exchanges)
+    rows = _read(lambda session: operations.export_exchanges(session, _me()))
     return Response(
         machine_text(rows, EXCHANGE_COLUMNS, "csv"),
         mimetype="text/csv",
