@@ -2,7 +2,7 @@
 
     python -m staff conversations | show SENDER | inbox | appointments | stats
     python -m staff export | purge | add-user | remove-user | users | audit
-    python -m staff dashboard
+    python -m staff dashboard | notify
 
 Reads the database named by DATABASE_URL (see `clinic_log.settings`), bringing
 its schema up to date first. Views of visitor data and every change are
@@ -21,13 +21,15 @@ from alembic.util.exc import CommandError
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from clinic_log import accounts, audit, queries, repository
+from clinic_log import accounts, audit, queries
 from clinic_log.database import session_scope
+from clinic_log.models import APPOINTMENT_STATUSES
 from clinic_log.retention import purge as purge_log
 from clinic_log.retention import retention_days
 from clinic_log.settings import database_url
 from staff import inbox as inbox_items
 from staff import operations, passwords
+from staff.notify import notify
 from staff.operations import StaffMember
 from staff.output import (
     EXCHANGE_COLUMNS,
@@ -322,7 +324,7 @@ def inbox(
 
 
 @main.group(invoke_without_command=True)
-@click.option("--status", type=click.Choice(repository.APPOINTMENT_STATUSES))
+@click.option("--status", type=click.Choice(APPOINTMENT_STATUSES))
 @FORMAT_OPTION
 @click.pass_context
 def appointments(
@@ -363,7 +365,7 @@ def appointments(
 
 @appointments.command()
 @click.argument("request_id", type=int)
-@click.argument("status", type=click.Choice(repository.APPOINTMENT_STATUSES))
+@click.argument("status", type=click.Choice(APPOINTMENT_STATUSES))
 def mark(request_id: int, status: str) -> None:
     """Sets a callback request's status: new, called or closed."""
     changed = _with_log(
@@ -565,3 +567,6 @@ def dashboard(host: str, port: int) -> None:
     from staff.dashboard.server import serve
 
     serve(host, port)
+
+
+main.add_command(notify)
