@@ -27,7 +27,9 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .PHONY: run test setup system-packages redis-package browser-packages train lint format validate test-stories test-nlu pytest test-browser audit bench lock clean run-cluster bench-cluster cluster-packages test-cluster validate-deploy
 
-run: $(INSTALLED) $(MODEL) redis-package
+# Redis only when several workers need shared locks and none is named.
+run: $(INSTALLED) $(MODEL)
+	if [[ "$${RASA_WORKERS:-2}" != 1 && -z "$${REDIS_URL:-}" ]]; then scripts/ensure_redis.sh; fi
 	scripts/run.sh
 
 test: system-packages lint audit validate validate-deploy $(MODEL) test-stories test-nlu pytest test-cluster test-browser
@@ -56,7 +58,7 @@ $(MODEL): | $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy actions bench clinic_channel cluster clinic_nlu clinic_log clinic_speed staff scripts
+	$(BIN)/mypy actions bench clinic_channel cluster clinic_nlu clinic_log clinic_notify clinic_speed staff scripts
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .

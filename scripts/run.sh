@@ -54,14 +54,26 @@ pids+=($!)
 # The staff dashboard, on loopback only: other machines reach it through TLS.
 "$bin/python" -m staff dashboard --host 127.0.0.1 --port "$dashboard_port" > /dev/null &
 pids+=($!)
+# E-mail to staff about new callback requests, only when a mail server is set.
+if [[ -n "${SMTP_HOST:-}" ]]; then
+    DASHBOARD_URL="${DASHBOARD_URL:-http://localhost:${dashboard_port}}" \
+        "$bin/python" -m staff notify --watch &
+    pids+=($!)
+    notifications="e-mailed to ${SMTP_TO:-?} through ${SMTP_HOST}"
+else
+    notifications="off (README: Telling staff about callback requests)"
+fi
 
+ready=""
 for _ in $(seq 1 120); do
     if curl -sf "http://localhost:${rasa_port}/" > /dev/null; then
+        ready=yes
         cat << MESSAGE
 
 The assistant is ready.
   Visitors chat at:  http://localhost:${web_port}
   Staff dashboard:   http://localhost:${dashboard_port}  (first: ${bin}/python -m staff add-user NAME)
+  Callback requests: ${notifications}
   Talk to it:  curl -s localhost:${rasa_port}/webhooks/rest/webhook -d '{"sender":"me","message":"how long does kyphoplasty take"}'
   or, in another terminal:  PYTHONPATH=. ${bin}/rasa shell --model models --port 5006
   Stop it:     Ctrl-C
@@ -71,6 +83,10 @@ MESSAGE
     fi
     sleep 1
 done
+if [[ -z "$ready" ]]; then
+    echo "The Rasa server did not answer on port ${rasa_port} within 120 s;" \
+        "it may still be loading: its log is above. Ctrl-C stops everything." >&2
+fi
 
 # Whichever server exits first takes the other one down with it.
 wait -n "${pids[@]}"

@@ -18,6 +18,8 @@ from clinic_channel.channel import RATE_LIMITED_TEXT
 from clinic_log.database import make_engine, make_session_factory, session_scope
 from clinic_log.models import Conversation, Feedback
 from tests.browser.support import AXE_SCRIPT, DESKTOP, SETUP_HINT, WEB, LiveAssistant
+from tests.mail_server import MailServer, NotifierProcess
+from tests.servers import free_port
 
 PHONE = "904.265.7755"
 PHONE_HREF = "tel:+19042657755"
@@ -359,6 +361,38 @@ def test_thumbs_down_is_recorded_in_the_log_and_the_conversation_goes_on(
     expect(bot_messages(page).last).to_contain_text("What name should they ask for?")
     rows = wait_for_feedback(live_assistant.database_url, sender_id(page), 2)
     assert [stored for stored, _ in rows] == ["down", "up"]
+
+
+def test_a_callback_request_made_in_the_widget_is_e_mailed_to_staff_once(
+    page: Page, live_site: str, live_assistant: LiveAssistant
+) -> None:
+    mail_server = MailServer(free_port())
+    mail_server.start()
+    notifier = NotifierProcess(live_assistant.database_url, mail_server.environment())
+    notifier.start()
+    try:
+        open_widget(page, live_site)
+        quick_reply(page, "Book an appointment")
+        bot_messages(page).last.get_by_role("button", name="Yes, call me back").click()
+        expect(bot_messages(page).last).to_contain_text("What name")
+        for answer, next_question in (
+            ("Rosa Delgado", "What phone number"),
+            ("904-555-0142", "best time"),
+            ("weekday afternoons", "what is the call about"),
+        ):
+            expect(ask(page, answer)).to_contain_text(next_question)
+        expect(ask(page, "skip")).to_contain_text("Your callback request has been")
+
+        (mail,) = mail_server.wait_for(1, timeout_s=60)
+        notifier.wait_for_line("E-mailed")
+        assert notifier.stop() == 0
+    finally:
+        if notifier.process is not None:
+            notifier.stop()
+        mail_server.stop()
+    assert mail["Subject"] == "Clinic assistant: 1 new callback request"
+    assert "Rosa" not in mail.get_content() and "0142" not in mail.get_content()
+    assert len(mail_server.messages) == 1
 
 
 def test_typed_feedback_is_pointed_to_the_buttons(
