@@ -49,8 +49,8 @@ CLINIC_DAY = [
     ("visitor-2", "a4", at(13), "my legs went numb", "emergency", 0.2,
      "utter_emergency", "Call 911 or go to the nearest emergency room.",
      {"is_emergency": True}),
-    ("visitor-3", "b1", at(20), "I want an appointment", "book_appointment", 0.97,
-     "utter_book_appointment", "Call 904.265.7755.", {}),
+    ("visitor-3", "b1", at(20), "I want an appointment", "request_appointment", 0.97,
+     "utter_appointment", "Call 904.265.7755.", {}),
 ]  # fmt: skip
 
 
@@ -70,7 +70,7 @@ def clinic_day(url: str) -> None:
         url,
         exchanges=[
             exchange(),
-            exchange(message_id="m2", time=at(1), answer_key="utter_faq/recovery"),
+            exchange(message_id="m2", time=at(1), answer_key="utter_faq/recovery_overview"),
             *turns,
         ],
         appointments=[appointment(sender_id="visitor-3", created_at=at(21))],

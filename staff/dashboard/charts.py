@@ -99,9 +99,11 @@ def day_chart(title: str, points: Sequence[Tuple[date, float]]) -> Chart:
         )
         if index % every == 0:
             x_ticks.append(Tick(round(x + slot / 2, 2), day_label(day)))
+    # Counts are whole: the middle line only where it falls on a whole number.
+    shares = (0, 0.5, 1) if top % 2 == 0 else (0, 1)
     y_ticks = [
         Tick(round(plot_bottom - usable * share, 2), f"{top * share:g}")
-        for share in (0, 0.5, 1)
+        for share in shares
     ]
     return Chart(title, bars, top, "days", x_ticks=x_ticks, y_ticks=y_ticks)
 
