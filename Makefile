@@ -25,7 +25,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test setup system-packages redis-package browser-packages train lint format validate test-stories test-nlu pytest test-browser audit bench lock clean run-cluster bench-cluster cluster-packages test-cluster validate-deploy
+.PHONY: run test setup system-packages redis-package browser-packages train lint format validate test-stories test-nlu pytest test-browser audit bench lock clean run-cluster bench-cluster bench-dashboard cluster-packages test-cluster validate-deploy
 
 # Redis only when several workers need shared locks and none is named.
 run: $(INSTALLED) $(MODEL)
@@ -93,6 +93,11 @@ redis-package:
 # The cluster's lock store and load balancer, from Debian's packages.
 cluster-packages: redis-package
 	scripts/ensure_nginx.sh
+
+# Each staff dashboard page on a generated log of 10,000 conversations, on
+# SQLite and a throwaway PostgreSQL (about a minute); a Markdown table on stdout.
+bench-dashboard: $(INSTALLED) system-packages
+	$(BIN)/python -m bench.dashboard_pages
 
 # The benchmark against one and against two Rasa servers behind nginx.
 bench-cluster: $(INSTALLED) $(MODEL) system-packages cluster-packages

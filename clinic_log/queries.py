@@ -4,12 +4,11 @@ Read-only functions over a caller's session, returning plain dicts so the
 command line and the dashboard show exactly the same data.
 """
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Dict, List, Optional
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from clinic_log.models import AppointmentRequest, Conversation, Exchange
@@ -175,19 +174,6 @@ def unanswered(session: Session) -> List[Row]:
     ]
 
 
-def is_answered(row: Row) -> bool:
-    """Python twin of `unanswered_condition` for rows already read."""
-    if row["is_emergency"]:
-        return True
-    unsure = row["confidence"] is not None and row["confidence"] < LOW_CONFIDENCE
-    return not (
-        row["is_fallback"]
-        or row["is_out_of_scope"]
-        or row["answer_key"].startswith(NOT_COVERED_PREFIX)
-        or unsure
-    )
-
-
 def _topic(answer_key: str) -> str:
     """utter_faq/duration -> faq/duration; other replies keep their name."""
     return (
@@ -195,57 +181,87 @@ def _topic(answer_key: str) -> str:
     )
 
 
+def _utc_day(session: Session, column: Any) -> Any:
+    """`column`'s UTC date as "YYYY-MM-DD" text, in this database's own terms.
+
+    SQLite stores the UTC time as ISO text (see `models.UTCDateTime`);
+    PostgreSQL keeps a timestamptz, converted to UTC before formatting.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return func.substr(column, 1, 10)
+    return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
+
+
+def _count_if(condition: Any) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
 def stats(session: Session, since: date, until: date, top: int = 10) -> Row:
     """Activity per day between `since` and `until` (inclusive), and totals.
 
-    Days are grouped in Python so the numbers do not depend on each
-    database's date functions.
+    Counted by the database (GROUP BY day), so a year of a busy log costs
+    one row a day to read, not one row a message.
     """
     start, end = _day_start(since), _day_start(until) + timedelta(days=1)
-    rows = [
-        exchange_row(exchange) | {"conversation_id": exchange.conversation_id}
-        for exchange in session.execute(
-            select(Exchange).where(Exchange.time >= start, Exchange.time < end)
-        ).scalars()
-    ]
-    requests = session.execute(
-        select(AppointmentRequest.created_at).where(
-            AppointmentRequest.created_at >= start, AppointmentRequest.created_at < end
+    in_period = (Exchange.time >= start, Exchange.time < end)
+    day = _utc_day(session, Exchange.time).label("day")
+    per_day_query = (
+        select(
+            day,
+            func.count(func.distinct(Exchange.conversation_id)).label("conversations"),
+            func.count(Exchange.id).label("messages"),
+            _count_if(~unanswered_condition()).label("answered"),
+            _count_if(Exchange.is_fallback.is_(True)).label("fallbacks"),
+            _count_if(Exchange.is_emergency.is_(True)).label("emergencies"),
         )
-    ).scalars()
-    days: Dict[str, Row] = {}
-    day = since
-    while day <= until:
-        days[day.isoformat()] = {
-            "day": day.isoformat(),
-            "conversations": set(),
-            "messages": 0,
-            "answered": 0,
-            "fallbacks": 0,
-            "emergencies": 0,
-            "appointments": 0,
-        }
-        day += timedelta(days=1)
-    for row in rows:
-        bucket = days[row["time"][:10]]
-        bucket["conversations"].add(row["conversation_id"])
-        bucket["messages"] += 1
-        bucket["answered"] += is_answered(row)
-        bucket["fallbacks"] += row["is_fallback"]
-        bucket["emergencies"] += row["is_emergency"]
-    for created in requests:
-        days[created.date().isoformat()]["appointments"] += 1
-    per_day = [
-        {**bucket, "conversations": len(bucket["conversations"])}
-        for bucket in days.values()
-    ]
-    messages = len(rows)
-    topics = Counter(_topic(row["answer_key"]) for row in rows if row["answer_key"])
+        .where(*in_period)
+        .group_by(day)
+    )
+    request_day = _utc_day(session, AppointmentRequest.created_at).label("day")
+    requests = dict(
+        session.execute(
+            select(request_day, func.count(AppointmentRequest.id))
+            .where(
+                AppointmentRequest.created_at >= start,
+                AppointmentRequest.created_at < end,
+            )
+            .group_by(request_day)
+        ).all()
+    )
+    counted = {row.day: row for row in session.execute(per_day_query)}
+    per_day = []
+    current = since
+    while current <= until:
+        found = counted.get(current.isoformat())
+        per_day.append(
+            {
+                "day": current.isoformat(),
+                "conversations": found.conversations if found else 0,
+                "messages": found.messages if found else 0,
+                "answered": int(found.answered) if found else 0,
+                "fallbacks": int(found.fallbacks) if found else 0,
+                "emergencies": int(found.emergencies) if found else 0,
+                "appointments": requests.get(current.isoformat(), 0),
+            }
+        )
+        current += timedelta(days=1)
+    conversations = session.execute(
+        select(func.count(func.distinct(Exchange.conversation_id))).where(*in_period)
+    ).scalar_one()
+    uses = func.count(Exchange.id)
+    topics = session.execute(
+        select(Exchange.answer_key, uses)
+        .where(*in_period, Exchange.answer_key != "")
+        .group_by(Exchange.answer_key)
+        .order_by(uses.desc(), Exchange.answer_key)
+        .limit(top)
+    ).all()
+    messages = sum(day["messages"] for day in per_day)
     return {
         "since": since.isoformat(),
         "until": until.isoformat(),
         "days": per_day,
-        "conversations": len({row["conversation_id"] for row in rows}),
+        "conversations": int(conversations),
         "messages": messages,
         "answer_rate": sum(day["answered"] for day in per_day) / messages
         if messages
@@ -255,5 +271,5 @@ def stats(session: Session, since: date, until: date, top: int = 10) -> Row:
         else None,
         "emergencies": sum(day["emergencies"] for day in per_day),
         "appointments": sum(day["appointments"] for day in per_day),
-        "top_topics": topics.most_common(top),
+        "top_topics": [(_topic(key), count) for key, count in topics],
     }

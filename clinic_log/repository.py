@@ -231,7 +231,11 @@ def exchanges(session: Session) -> List[Dict[str, Any]]:
 
 
 def appointments(
-    session: Session, status: Optional[str] = None, newest_first: bool = False
+    session: Session,
+    status: Optional[str] = None,
+    newest_first: bool = False,
+    offset: int = 0,
+    limit: Optional[int] = None,
 ) -> List[Dict[str, Any]]:
     """Callback requests (all, or those with `status`), as plain rows.
 
@@ -250,6 +254,7 @@ def appointments(
     )
     if status is not None:
         query = query.where(AppointmentRequest.status == status)
+    query = query.offset(offset).limit(limit)
     return [
         {
             "id": request.id,
@@ -265,11 +270,11 @@ def appointments(
     ]
 
 
-def count_appointments(session: Session, status: str) -> int:
-    """How many callback requests have `status` (the dashboard's "new" badge)."""
-    query = select(func.count(AppointmentRequest.id)).where(
-        AppointmentRequest.status == status
-    )
+def count_appointments(session: Session, status: Optional[str] = None) -> int:
+    """How many callback requests have `status` (all of them when None)."""
+    query = select(func.count(AppointmentRequest.id))
+    if status is not None:
+        query = query.where(AppointmentRequest.status == status)
     return int(session.execute(query).scalar_one())
 
 

@@ -86,6 +86,8 @@ def callbacks(
     who: StaffMember,
     status: Optional[str],
     newest_first: bool = False,
+    offset: int = 0,
+    limit: Optional[int] = None,
 ) -> List[Row]:
     """Callback requests (all, or of one status); names and phones, so audited."""
     return audited(
@@ -93,7 +95,7 @@ def callbacks(
         who,
         "view callbacks",
         status or "all",
-        lambda db: repository.appointments(db, status, newest_first),
+        lambda db: repository.appointments(db, status, newest_first, offset, limit),
     )
 
 

@@ -360,6 +360,39 @@ def test_stats_counts_rates_and_topics(log_url):
     assert days.stdout.splitlines()[2].startswith("2026-11-23,3,7,4,1,1,1")
 
 
+def test_stats_days_are_utc_days_whatever_the_time_zone_given(log_url):
+    eastern = timezone(timedelta(hours=-5))
+    fill(
+        log_url,
+        exchanges=[
+            exchange(
+                message_id="late",
+                time=datetime(2026, 11, 23, 23, 59, tzinfo=timezone.utc),
+            ),
+            # 20:30 in New York is 01:30 UTC the next day.
+            exchange(
+                message_id="evening",
+                time=datetime(2026, 11, 23, 20, 30, tzinfo=eastern),
+            ),
+        ],
+        appointments=[
+            appointment(created_at=datetime(2026, 11, 24, 0, 1, tzinfo=timezone.utc))
+        ],
+    )
+
+    (report,) = jsonl(
+        run("stats", "--days", "2", "--until", "2026-11-24", "--format", "jsonl")
+    )
+
+    assert [
+        (day["day"], day["messages"], day["appointments"]) for day in report["days"]
+    ] == [
+        ("2026-11-23", 1, 0),
+        ("2026-11-24", 1, 1),
+    ]
+    assert report["top_topics"] == [["faq/duration", 2]]
+
+
 def test_purge_removes_old_conversations_keeps_open_callbacks(log_url):
     now = datetime.now(timezone.utc)
     old, recent = now - timedelta(days=100), now - timedelta(days=5)

@@ -176,15 +176,26 @@ def nlu() -> ResponseReturnValue:
 
 @blueprint.route("/appointments")
 def appointments() -> ResponseReturnValue:
-    """Callback requests, newest first, optionally of one status."""
+    """Callback requests, newest first, optionally of one status; paged."""
     status = request.args.get("status") or None
     if status is not None and status not in APPOINTMENT_STATUSES:
         abort(400, "unknown status")
-    rows = _read(
-        lambda session: operations.callbacks(session, _me(), status, newest_first=True)
-    )
+    number = requested_page()
+
+    def listed(session: Session) -> Any:
+        shown = _paged(number, repository.count_appointments(session, status))
+        rows = operations.callbacks(
+            session, _me(), status, True, shown.offset, shown.size
+        )
+        return shown, rows
+
+    shown, rows = _read(listed)
     return render_template(
-        "appointments.html", rows=rows, status=status, statuses=APPOINTMENT_STATUSES
+        "appointments.html",
+        rows=rows,
+        status=status,
+        statuses=APPOINTMENT_STATUSES,
+        page=shown,
     )
 
 
