@@ -26,7 +26,7 @@ from clinic_notify.settings import SettingsError, SmtpSettings
 from tests.log_records import T0, appointment
 from tests.mail_server import RECIPIENT, ROOT, MailServer, NotifierProcess
 from tests.servers import free_port
-from tests.staff_log import fill
+from tests.staff_log import clinic_day, fill
 
 NAME, PHONE = "Ann Example", "904 555 0100"
 
@@ -212,3 +212,30 @@ def test_two_senders_on_one_postgresql_database_mail_each_request_once(
 
     announced = sorted(n for mail in mail_server.messages for n in announced_ids(mail))
     assert announced == list(range(1, 21))
+
+
+def test_the_daily_summary_counts_a_day_without_details(
+    migrated_url: str, mail_server: MailServer
+) -> None:
+    clinic_day(migrated_url)
+    result = subprocess.run(
+        [sys.executable, "-m", "staff", "notify", "--summary", "2026-11-23"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "DATABASE_URL": migrated_url,
+            **mail_server.environment(),
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    (mail,) = mail_server.wait_for(1)
+    body = mail.get_content()
+    assert mail["Subject"] == "Clinic assistant: summary of 2026-11-23"
+    # tests/staff_log.py: one callback request, two inbox questions, one red flag.
+    assert "  1 callback request\r\n" in body
+    assert "2 questions waiting in the inbox" in body
+    assert "1 emergency seen" in body
+    assert NAME not in body and "cost" not in body.lower()
