@@ -1,4 +1,4 @@
-"""`python -m bench.dashboard_pages` (`make bench-dashboard`): the dashboard on a big log.
+"""`python -m bench.dashboard_pages` (`make bench-dashboard`): staff pages, big log.
 
 Generates a log of 10,000 conversations (five turns each, one in six
 unanswered, a callback request in one conversation of ten) over 90 days, on
@@ -18,14 +18,13 @@ from typing import Any, Dict, Iterator, List, Sequence
 from sqlalchemy import insert, select
 
 from bench.progress import say
-from clinic_log.database import make_engine
+from bench.servers import free_port
+from clinic_log import accounts
+from clinic_log.database import make_engine, make_session_factory, session_scope
 from clinic_log.migrations import upgrade
 from clinic_log.models import AppointmentRequest, Conversation, Exchange
 from clinic_log.text_keys import text_key
 from cluster.postgres import start_postgres
-from bench.servers import free_port
-from clinic_log import accounts
-from clinic_log.database import make_session_factory, session_scope
 from staff import passwords
 from staff.dashboard import DashboardSettings, create_app
 

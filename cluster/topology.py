@@ -1,9 +1,9 @@
 """The whole cluster: start in dependency order, stop everything, stop one server.
 
 Start: PostgreSQL, the log's schema (once, before any server writes), Redis,
-then the action servers, Rasa servers and dashboard together (Rasa's model
-load dominates), then nginx. Stop: the reverse, and every process is gone
-afterwards even if starting failed half-way.
+then the action servers, Rasa servers, dashboard and (with SMTP_HOST set) the
+e-mail sender together (Rasa's model load dominates), then nginx. Stop: the
+reverse, and every process is gone afterwards even if starting failed half-way.
 """
 
 import os
@@ -160,6 +160,12 @@ class Cluster:
         actions = [self._start_action_server(i) for i in range(len(self.action_ports))]
         self.rasa = [self._start_rasa(i) for i in range(len(self.rasa_ports))]
         dashboard = self._start_dashboard() if self.settings.dashboard else None
+        if os.environ.get("SMTP_HOST"):
+            self._start(
+                "notifier",
+                [sys.executable, "-m", "staff", "notify", "--watch"],
+                DASHBOARD_URL=self.dashboard_url,
+            )
         nginx = start_nginx(
             self.workdir / "nginx",
             public_port=self.public_port,

@@ -41,6 +41,7 @@ YAMLLINT = YamlLintConfig(
 SECRETS: Dict[str, Set[str]] = {
     "clinic-backends": {"database-url", "redis-url"},
     "clinic-dashboard": {"secret-key"},
+    "clinic-smtp": {"host", "user", "password", "from", "to"},
 }
 # Top-level keys documented for Rasa's chart (rasa 1.17.x, its README's table).
 CHART_KEYS = {

@@ -70,7 +70,9 @@ def clinic_day(url: str) -> None:
         url,
         exchanges=[
             exchange(),
-            exchange(message_id="m2", time=at(1), answer_key="utter_faq/recovery_overview"),
+            exchange(
+                message_id="m2", time=at(1), answer_key="utter_faq/recovery_overview"
+            ),
             *turns,
         ],
         appointments=[appointment(sender_id="visitor-3", created_at=at(21))],
