@@ -22,7 +22,5 @@ def test_logged_keys_and_topics_get_the_same_name() -> None:
 
 
 def test_staff_names_are_distinct() -> None:
-    names = [topic.staff_name for topic in TOPICS.values()] + list(
-        REPLY_NAMES.values()
-    )
+    names = [topic.staff_name for topic in TOPICS.values()] + list(REPLY_NAMES.values())
     assert len(names) == len(set(names))
