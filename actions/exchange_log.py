@@ -175,9 +175,11 @@ class LoggingAction(Action, ABC):
         texts = [
             response_text(domain, response, tracker.slots) for response in responses
         ]
-        for response in responses[:-1]:
-            dispatcher.utter_message(response=response)
-        dispatcher.utter_message(response=responses[-1], buttons=list(buttons))
+        for response, text in zip(responses[:-1], texts, strict=False):
+            dispatcher.utter_message(response=response, text=text)
+        dispatcher.utter_message(
+            response=responses[-1], text=texts[-1], buttons=list(buttons)
+        )
         if buttons:
             texts[-1] += " [" + " | ".join(button["title"] for button in buttons) + "]"
         log_turn(self.writer, tracker, texts, responses[-1])

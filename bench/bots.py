@@ -18,7 +18,8 @@ from typing import Any, Dict, List
 import yaml
 
 from bench.progress import run_step
-from bench.servers import RunningBot, free_port, rasa_environment, start_bot
+from bench.servers import RunningBot, rasa_environment, start_bot
+from cluster.processes import free_port
 
 RASA = str(Path(sys.executable).parent / "rasa")
 DEFAULT_WORKERS = "2"  # as scripts/run.sh

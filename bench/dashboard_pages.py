@@ -18,13 +18,13 @@ from typing import Any, Dict, Iterator, List, Sequence
 from sqlalchemy import insert, select
 
 from bench.progress import say
-from bench.servers import free_port
 from clinic_log import accounts
 from clinic_log.database import make_engine, make_session_factory, session_scope
 from clinic_log.migrations import upgrade
 from clinic_log.models import AppointmentRequest, Conversation, Exchange
 from clinic_log.text_keys import text_key
 from cluster.postgres import start_postgres
+from cluster.processes import free_port
 from staff import passwords
 from staff.dashboard import DashboardSettings, create_app
 

@@ -7,7 +7,6 @@ the resident set (RSS) of each process with all its children, read from /proc.
 
 import json
 import os
-import socket
 import subprocess
 import time
 import urllib.error
@@ -17,13 +16,6 @@ from pathlib import Path
 from typing import IO, Dict, List, Mapping, Optional, Sequence
 
 FIRST_ANSWER_TIMEOUT_S = 240.0
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _children(pid: int) -> List[int]:

@@ -19,12 +19,12 @@ from clinic_channel.settings import ChannelSettings
 from clinic_channel.timeouts import limit_action_calls
 from clinic_channel.turn_log import log_failed_turn
 from clinic_channel.validation import Refusal, VisitorMessage, parse_body
+from clinic_facts import CLINIC_PHONE
 from clinic_speed import action_validation, parse_cache, worker_signals
 from clinic_speed.lock_store import ENV_REDIS_URL
 
 logger = logging.getLogger(__name__)
 
-CLINIC_PHONE = "904.265.7755"
 FALLBACK_TEXT = (
     "Sorry, part of this assistant is not working right now. To be sure you get "
     f"what you need, please call the clinic at {CLINIC_PHONE}."

@@ -20,9 +20,10 @@ from collections.abc import Iterable
 
 import phonenumbers
 
+from clinic_facts import CLINIC_PHONE_DIGITS
+
 PHONE_MASK = "[phone]"
 NAME_MASK = "[name]"
-CLINIC_NUMBER = "9042657755"
 
 # After these, whatever follows is a name, in any case.
 _NAMED = r"my\s+name\s+is|my\s+name's|name\s*:"
@@ -62,7 +63,7 @@ def mask_phones(text: str) -> str:
     for match in phonenumbers.PhoneNumberMatcher(
         text, "US", leniency=phonenumbers.Leniency.POSSIBLE
     ):
-        if str(match.number.national_number) == CLINIC_NUMBER:
+        if str(match.number.national_number) == CLINIC_PHONE_DIGITS:
             continue
         pieces.append(text[end : match.start])
         pieces.append(PHONE_MASK)

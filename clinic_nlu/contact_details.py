@@ -11,9 +11,10 @@ from typing import FrozenSet, Optional, Tuple
 
 import phonenumbers
 
+from clinic_facts import CLINIC_PHONE_DIGITS
+
 # The clinic's own number: a visitor who types it is not giving theirs.
-CLINIC_PHONE = "904.265.7755"
-_CLINIC_NATIONAL_NUMBER = int(re.sub(r"\D", "", CLINIC_PHONE))
+_CLINIC_NATIONAL_NUMBER = int(CLINIC_PHONE_DIGITS)
 MAX_NAME_LENGTH = 100
 MAX_NAME_WORDS = 6
 

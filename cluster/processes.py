@@ -9,6 +9,7 @@ import contextlib
 import ctypes
 import os
 import signal
+import socket
 import subprocess
 import time
 import urllib.error
@@ -20,6 +21,13 @@ from typing import Callable, Mapping, Optional, Sequence
 STOP_GRACE_S = 20.0
 LOG_TAIL_LINES = 15
 _PR_SET_PDEATHSIG = 1
+
+
+def free_port() -> int:
+    """A loopback port the OS says is free now (for a server about to start)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 class ServiceError(RuntimeError):

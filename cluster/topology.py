@@ -22,20 +22,13 @@ import redis as redis_client
 from clinic_log.migrations import upgrade
 from cluster.nginx import start_nginx
 from cluster.postgres import Postgres, start_postgres
-from cluster.processes import Service, ServiceError, spawn, wait_for_http
+from cluster.processes import Service, ServiceError, free_port, spawn, wait_for_http
 from cluster.redis import Redis, start_redis
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
 STARTUP_TIMEOUT_S = 240.0
 DEFAULT_ADDRESS_RATE = 120
-
-
-def free_port() -> int:
-    """A loopback port the OS says is free now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def chosen_port(port: int, what: str) -> int:

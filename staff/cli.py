@@ -288,7 +288,7 @@ def inbox(
     """Questions the assistant could not answer or was unsure of, grouped.
 
     Unanswered means a fallback, "not covered" or out-of-scope reply, or an
-    intent confidence below 0.55 (config.yml's fallback threshold).
+    intent confidence below the FallbackClassifier's threshold in config.yml.
     """
     if review_keys:
         _mark_reviewed(review_keys)

@@ -33,8 +33,7 @@ from cluster.postgres import (
     init_data_dir,
     postgres_url,
 )
-from cluster.processes import ServiceError
-from tests.servers import free_port
+from cluster.processes import ServiceError, free_port
 
 # Special characters on purpose: URL quoting must survive every layer.
 PG_PASSWORD = "s3cret:p@ss/word"

@@ -2,7 +2,6 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -15,14 +14,9 @@ from typing import Any, Dict, List, Optional
 
 import yaml
 
+from cluster.processes import free_port
+
 STARTUP_TIMEOUT_S = 180
-
-
-def free_port() -> int:
-    """Asks the OS for a free loopback port."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def trained_model(root: Path) -> Path:

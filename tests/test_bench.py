@@ -9,7 +9,8 @@ import yaml
 
 from bench import __main__ as bench_main
 from bench import load, quality, report
-from tests.servers import AssistantServers, free_port, trained_model
+from cluster.processes import free_port
+from tests.servers import AssistantServers, trained_model
 
 ROOT = Path(__file__).resolve().parent.parent
 

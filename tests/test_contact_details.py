@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from clinic_facts import CLINIC_PHONE
 from clinic_nlu.contact_details import (
-    CLINIC_PHONE,
     introduced_name,
     is_question,
     name_in_answer,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import requests
 
+from cluster.processes import free_port
 from staff.dashboard.settings import DashboardSettings, secret_key
-from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 30
@@ -92,6 +92,8 @@ def test_python_dash_m_staff_dashboard_serves_the_sign_in_page(tmp_path):
                 time.sleep(0.3)
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/login")
+        # Waitress, not Werkzeug's development server (which names itself).
+        assert "Werkzeug" not in response.headers.get("Server", "")
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=10)

@@ -23,9 +23,9 @@ from clinic_notify import messages
 from clinic_notify.outbox import PendingRequest
 from clinic_notify.sender import Sender
 from clinic_notify.settings import SettingsError, SmtpSettings
+from cluster.processes import free_port
 from tests.log_records import T0, appointment
 from tests.mail_server import RECIPIENT, ROOT, MailServer, NotifierProcess
-from tests.servers import free_port
 from tests.staff_log import clinic_day, fill
 
 NAME, PHONE = "Ann Example", "904 555 0100"

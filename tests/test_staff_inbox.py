@@ -1,5 +1,7 @@
 """The inbox grouped and paged in SQL (SQLite and PostgreSQL), and its NLU export."""
 
+from pathlib import Path
+
 import pytest
 import yaml
 from hypothesis import given
@@ -7,6 +9,7 @@ from hypothesis import strategies as st
 
 from clinic_log import reviews
 from clinic_log.database import session_scope
+from clinic_log.queries import LOW_CONFIDENCE
 from clinic_log.text_keys import normalise, text_key
 from staff.inbox import count, find, load, nlu_block, page
 from tests.log_records import at, exchange
@@ -122,3 +125,13 @@ def test_nlu_block_round_trips_any_text(texts):
     examples = [line[2:] for line in parsed["examples"].splitlines()]
     assert parsed["intent"] == "faq"
     assert examples == [" ".join(text.split()) for text in texts]
+
+
+def test_low_confidence_means_what_the_fallback_classifier_means():
+    config = yaml.safe_load(
+        (Path(__file__).resolve().parent.parent / "config.yml").read_text("utf-8")
+    )
+    (fallback,) = [
+        step for step in config["pipeline"] if step["name"] == "FallbackClassifier"
+    ]
+    assert fallback["threshold"] == LOW_CONFIDENCE

@@ -24,6 +24,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
+from cluster.processes import free_port
 from tests.browser.support import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -35,7 +36,7 @@ from tests.browser.support import (
     QuietHandler,
     WebServer,
 )
-from tests.servers import free_port, start_assistant, trained_model
+from tests.servers import start_assistant, trained_model
 
 # The first answers of a fresh Rasa server can take a few seconds.
 expect.set_options(timeout=20_000)
