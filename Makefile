@@ -58,7 +58,7 @@ $(MODEL): | $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy actions bench clinic_channel cluster clinic_facts clinic_nlu clinic_log clinic_notify clinic_speed staff scripts
+	$(BIN)/mypy actions bench clinic_channel cluster clinic_facts clinic_nlu clinic_log clinic_notify clinic_rasa staff scripts
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
@@ -68,11 +68,11 @@ validate: $(INSTALLED)
 	$(BIN)/rasa data validate --fail-on-warnings
 
 test-stories: $(MODEL)
-	$(BIN)/rasa test core --model $(MODEL) --stories tests/test_stories.yml \
+	$(BIN)/python -m clinic_rasa test core --model $(MODEL) --stories tests/test_stories.yml \
 		--fail-on-prediction-errors --out $(RESULTS)/stories
 
 test-nlu: $(MODEL)
-	$(BIN)/rasa test nlu --model $(MODEL) --nlu tests/nlu_test.yml --out $(RESULTS)/nlu
+	$(BIN)/python -m clinic_rasa test nlu --model $(MODEL) --nlu tests/nlu_test.yml --out $(RESULTS)/nlu
 	$(BIN)/python scripts/check_nlu_results.py $(RESULTS)/nlu --min-accuracy $(NLU_MIN_ACCURACY)
 
 pytest: $(MODEL) system-packages redis-package

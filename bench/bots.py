@@ -69,7 +69,8 @@ def start_assistant(
     environment.pop("REDIS_URL", None)
     commands: Dict[str, List[str]] = {
         "rasa": [
-            RASA, "run", "--model", str(model), "--interface", "127.0.0.1",
+            sys.executable, "-m", "clinic_rasa", "run", "--model", str(model),
+            "--interface", "127.0.0.1",
             "--port", str(rasa_port), "--credentials", str(credentials),
             "--endpoints", str(endpoints),
         ],

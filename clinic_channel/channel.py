@@ -13,15 +13,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from clinic_channel import failures
 from clinic_channel.rate_limit import Limiter, RateLimiter, SharedRateLimiter
 from clinic_channel.settings import ChannelSettings
-from clinic_channel.timeouts import limit_action_calls
 from clinic_channel.turn_log import log_failed_turn
 from clinic_channel.validation import Refusal, VisitorMessage, parse_body
 from clinic_facts import CLINIC_PHONE
-from clinic_speed import action_validation, parse_cache, worker_signals
-from clinic_speed.lock_store import ENV_REDIS_URL
+from clinic_rasa import ensure_installed, failures
+from clinic_rasa.lock_store import ENV_REDIS_URL
 
 logger = logging.getLogger(__name__)
 
@@ -59,17 +57,13 @@ class ClinicRestInput(RestInput):
         return cls(ChannelSettings.from_credentials(credentials))
 
     def __init__(self, settings: Optional[ChannelSettings] = None) -> None:
-        """Keeps the limits and caps the action server's timeout."""
+        """Keeps the limits; installs the Rasa seam if the launcher did not."""
         self.settings = settings or ChannelSettings()
         self._per_sender, self._per_address = _limiters(self.settings)
-        limit_action_calls(self.settings.action_timeout_s)
-        action_validation.install()
-        parse_cache.install(self.settings.parse_cache_size)
-        worker_signals.install()
+        ensure_installed(self.settings.seam())
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         """The health check and the guarded webhook."""
-        failures.install()
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @webhook.route("/", methods=["GET"])  # type: ignore[untyped-decorator]

@@ -12,10 +12,16 @@ rather than serving with a limit nobody chose.
 """
 
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any, Mapping, Optional
 
-from clinic_channel.timeouts import DEFAULT_ACTION_TIMEOUT_S
-from clinic_speed import parse_cache
+import yaml
+
+from clinic_rasa import SeamSettings, parse_cache
+from clinic_rasa.action_timeout import DEFAULT_ACTION_TIMEOUT_S
+
+# The channel's section name in credentials.yml: the class Rasa loads.
+SECTION = "clinic_channel.ClinicRestInput"
 
 # Marks a setting whose 0 switches its feature off instead of being refused.
 ZERO_TURNS_OFF = "zero_turns_off"
@@ -33,7 +39,7 @@ class ChannelSettings:
     action_timeout_s: float = DEFAULT_ACTION_TIMEOUT_S
     # How long a whole turn may take before the visitor gets the phone number.
     turn_timeout_s: float = 25.0
-    # Texts whose NLU reading is kept in memory (clinic_speed.parse_cache); 0: off.
+    # Texts whose NLU reading is kept in memory (clinic_rasa.parse_cache); 0: off.
     parse_cache_size: int = field(
         default=parse_cache.DEFAULT_SIZE, metadata={ZERO_TURNS_OFF: True}
     )
@@ -58,3 +64,15 @@ class ChannelSettings:
         if unknown:
             raise ValueError(f"unknown channel settings: {', '.join(unknown)}")
         return cls(**given)
+
+    @classmethod
+    def from_credentials_file(cls, path: Path) -> "ChannelSettings":
+        """Settings from the channel's section of a credentials file, if it has one."""
+        if not path.is_file():
+            return cls()
+        credentials = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return cls.from_credentials(credentials.get(SECTION))
+
+    def seam(self) -> SeamSettings:
+        """The part of these settings the Rasa seam applies to the whole process."""
+        return SeamSettings(self.action_timeout_s, self.parse_cache_size)

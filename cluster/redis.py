@@ -1,7 +1,7 @@
 """A throwaway Redis: conversation locks and rate limits for every Rasa server.
 
 With it, two Rasa servers never work on the same conversation at once: each
-message takes the conversation's lock first (clinic_speed/lock_store.py).
+message takes the conversation's lock first (clinic_rasa/lock_store.py).
 Nothing is persisted (locks live for a turn, rate-limit buckets for a minute)
 and a password is required, as in production.
 """

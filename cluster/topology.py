@@ -229,7 +229,8 @@ class Cluster:
         assert self.redis is not None
         return self._start(
             f"rasa-server-{index + 1}",
-            [_venv_bin("rasa"), "run", "--model", str(self.settings.model),
+            [_venv_bin("python"), "-m", "clinic_rasa", "run",
+             "--model", str(self.settings.model),
              "--interface", "127.0.0.1", "--port", str(self.rasa_ports[index]),
              "--credentials", str(DEPLOY / "credentials.cluster.yml"),
              "--endpoints", str(DEPLOY / "endpoints.cluster.yml")],

@@ -45,7 +45,8 @@ if (( workers > 1 )) && [[ -z "${REDIS_URL:-}" ]]; then
     export REDIS_URL="unix://$lock_dir/redis.sock"
     for _ in $(seq 1 50); do [[ -S "$lock_dir/redis.sock" ]] && break; sleep 0.1; done
 fi
-SANIC_WORKERS="$workers" "$bin/rasa" run --model "$model" --interface "${RASA_INTERFACE:-127.0.0.1}" \
+# Rasa through its launcher (python -m clinic_rasa): the seam is checked and installed.
+SANIC_WORKERS="$workers" "$bin/python" -m clinic_rasa run --model "$model" --interface "${RASA_INTERFACE:-127.0.0.1}" \
     --port "$rasa_port" --credentials credentials.yml \
     --endpoints endpoints.yml --cors "${cors_origins[@]}" &
 pids+=($!)
@@ -75,7 +76,7 @@ The assistant is ready.
   Staff dashboard:   http://localhost:${dashboard_port}  (first: ${bin}/python -m staff add-user NAME)
   Callback requests: ${notifications}
   Talk to it:  curl -s localhost:${rasa_port}/webhooks/rest/webhook -d '{"sender":"me","message":"how long does kyphoplasty take"}'
-  or, in another terminal:  PYTHONPATH=. ${bin}/rasa shell --model models --port 5006
+  or, in another terminal:  PYTHONPATH=. ${bin}/python -m clinic_rasa shell --model models --port 5006
   Stop it:     Ctrl-C
 
 MESSAGE

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the Redis server that holds the conversation locks of several Rasa
-# workers (clinic_speed/lock_store.py), in the foreground, for as long as the
+# workers (clinic_rasa/lock_store.py), in the foreground, for as long as the
 # assistant runs: a Unix socket only the owner may open (no TCP port, so no
 # password to keep), nothing written to disk (a lock lives for one turn).
 # Usage: scripts/run_lock_redis.sh SOCKET_PATH

@@ -176,8 +176,8 @@ def start_assistant(
     endpoints = Path(workdir.name) / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        "tracker_store:\n  type: clinic_log.tracker_store.ClinicTrackerStore\n"
-        "lock_store:\n  type: clinic_speed.lock_store.ConversationLockStore\n",
+        "tracker_store:\n  type: clinic_rasa.tracker_store.ClinicTrackerStore\n"
+        "lock_store:\n  type: clinic_rasa.lock_store.ConversationLockStore\n",
         encoding="utf-8",
     )
     credentials = write_credentials(
@@ -213,7 +213,8 @@ def start_assistant(
         servers.processes.append(action_server.spawn())
         rasa_server = subprocess.Popen(
             [
-                rasa, "run", "--model", str(trained_model(root)),
+                sys.executable, "-m", "clinic_rasa", "run",
+                "--model", str(trained_model(root)),
                 "--interface", "127.0.0.1", "--port", str(rasa_port),
                 "--endpoints", str(endpoints),
                 "--credentials", str(credentials),

@@ -16,7 +16,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from clinic_log.tracker_store import ClinicTrackerStore
+from clinic_rasa.tracker_store import ClinicTrackerStore
 from tests.databases import PostgresCluster, start_cluster, stop_cluster
 from tests.live_log import (
     CALLBACK_REQUEST,

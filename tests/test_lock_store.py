@@ -9,7 +9,7 @@ import redis
 from rasa.core.lock_store import LockStore
 from rasa.utils.endpoints import EndpointConfig
 
-from clinic_speed.lock_store import ConversationLockStore
+from clinic_rasa.lock_store import ConversationLockStore
 
 pytestmark = pytest.mark.asyncio
 
@@ -83,7 +83,7 @@ async def test_several_workers_without_redis_are_refused(monkeypatch):
 
 async def test_rasa_builds_it_from_endpoints_with_the_redis_url(clean_redis):
     config = EndpointConfig(
-        url=clean_redis, type="clinic_speed.lock_store.ConversationLockStore"
+        url=clean_redis, type="clinic_rasa.lock_store.ConversationLockStore"
     )
     store = LockStore.create(config)
     probe = redis.Redis.from_url(clean_redis)

@@ -9,7 +9,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from clinic_speed import parse_cache
+from clinic_rasa import parse_cache
 from tests.servers import trained_model
 
 ROOT = Path(__file__).resolve().parent.parent

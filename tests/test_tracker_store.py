@@ -22,10 +22,10 @@ from sqlalchemy.pool import QueuePool
 
 from clinic_log.database import make_engine
 from clinic_log.migrations import alembic_config
-from clinic_log.tracker_store import ClinicTrackerStore
+from clinic_rasa.tracker_store import ClinicTrackerStore
 
 DOMAIN = Domain.from_dict({"intents": ["greet", "faq"]})
-ENDPOINT_TYPE = "clinic_log.tracker_store.ClinicTrackerStore"
+ENDPOINT_TYPE = "clinic_rasa.tracker_store.ClinicTrackerStore"
 
 pytestmark = pytest.mark.asyncio
 

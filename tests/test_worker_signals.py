@@ -4,7 +4,7 @@ import os
 import signal
 import time
 
-from clinic_speed import worker_signals
+from clinic_rasa import worker_signals
 
 
 def test_a_forked_child_ends_on_sigterm_despite_its_parents_handler() -> None:

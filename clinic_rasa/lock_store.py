@@ -11,7 +11,7 @@ lock instead: one atomic SET NX to take it, one Lua script to release it, and
 nothing blocks the loop.
 
     lock_store:
-      type: clinic_speed.lock_store.ConversationLockStore
+      type: clinic_rasa.lock_store.ConversationLockStore
 
 With a Redis URL (`url:` in the endpoint, else the REDIS_URL variable; e.g.
 `unix:///path/redis.sock` or `redis://:password@127.0.0.1:6379/1`) the lock

@@ -5,7 +5,7 @@ Rasa keeps its event history in its own `events` table; with this class in
 environment variable moves both:
 
     tracker_store:
-      type: clinic_log.tracker_store.ClinicTrackerStore
+      type: clinic_rasa.tracker_store.ClinicTrackerStore
 
 When the database is unreachable, Rasa's own fallback forgets the visitor's
 conversation at every message (each read fails, so every turn starts afresh)

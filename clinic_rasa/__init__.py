@@ -1,0 +1,89 @@
+"""Everything that hooks into Rasa's internals, in one owned place.
+
+    lock_store, tracker_store   classes endpoints.yml names (Rasa builds them)
+    action_timeout              caps Rasa's 300 s wait for the action server
+    action_validation           checks action replies with a validator built once
+    parse_cache                 keeps the NLU reading of recently seen texts
+    worker_signals              lets a starting Sanic worker stop on SIGTERM
+    failures                    notices failed actions in Rasa's processor log
+
+`install()` checks that this Rasa is the one the patches were written for
+(`compatibility`) and applies the four global ones. It is called by the
+launcher (`python -m clinic_rasa run|shell|test ...`), so every way of
+starting Rasa behaves alike; the REST channel calls `ensure_installed()` as a
+safety net for a bare `rasa run`. Imports stay inside the functions: the
+action server imports `clinic_rasa.lock_store`'s neighbours without Rasa.
+"""
+
+import logging
+from dataclasses import dataclass
+from typing import Optional
+
+logger = logging.getLogger(__name__)
+
+
+class IncompatibleRasa(RuntimeError):
+    """This Rasa differs from the one the seam was written for."""
+
+
+@dataclass(frozen=True)
+class SeamSettings:
+    """What the patches take from credentials.yml's channel section."""
+
+    action_timeout_s: float
+    parse_cache_size: int
+
+
+_installed: Optional[SeamSettings] = None
+
+
+def install(settings: SeamSettings) -> str:
+    """Checks Rasa, then applies every patch; a line saying what was installed.
+
+    Raises IncompatibleRasa (listing each difference) before changing anything.
+    """
+    global _installed
+    from clinic_rasa import (
+        action_timeout,
+        action_validation,
+        compatibility,
+        failures,
+        parse_cache,
+        worker_signals,
+    )
+
+    found = compatibility.problems()
+    if found:
+        raise IncompatibleRasa(
+            "the Rasa seam (clinic_rasa) does not fit this installation: "
+            + "; ".join(found)
+        )
+    action_timeout.limit_action_calls(settings.action_timeout_s)
+    action_validation.install()
+    parse_cache.install(settings.parse_cache_size)
+    worker_signals.install()
+    failures.install()
+    _installed = settings
+    summary = (
+        f"clinic_rasa: Rasa {compatibility.VERSIONS['rasa']} checked; action calls "
+        f"capped at {settings.action_timeout_s:g} s, NLU readings of "
+        f"{settings.parse_cache_size} recent texts kept, action replies validated "
+        "by one validator, failed actions watched, SIGTERM reset in workers"
+    )
+    logger.info(summary)
+    return summary
+
+
+def installed() -> Optional[SeamSettings]:
+    """The settings the seam was installed with in this process, if it was."""
+    return _installed
+
+
+def ensure_installed(settings: SeamSettings) -> None:
+    """Installs the seam unless the launcher already did (a bare `rasa run`)."""
+    if _installed is None:
+        logger.warning(
+            "Rasa was started without `python -m clinic_rasa`; installing the "
+            "seam from the channel"
+        )
+        install(settings)

@@ -1,0 +1,244 @@
+"""The Rasa seam: it refuses a Rasa it was not written for, and Rasa still calls it.
+
+Contract tests: each patched member is exercised through Rasa's own code on
+the trained model or against the real action server, so a Rasa upgrade that
+stops calling a member fails here rather than silently in production. The
+last test starts `python -m clinic_rasa shell`, README's terminal chat.
+"""
+
+import asyncio
+import os
+import pty
+import select
+import socket
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+import rasa.core.actions.action as rasa_actions
+from rasa.core.actions.action import RemoteAction
+from rasa.core.agent import Agent
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.core.processor import MessageProcessor
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+import clinic_rasa
+from clinic_rasa import (
+    IncompatibleRasa,
+    SeamSettings,
+    compatibility,
+    failures,
+    parse_cache,
+)
+from cluster.processes import free_port
+from tests.servers import STARTUP_TIMEOUT_S, trained_model, wait_until_up
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS = SeamSettings(action_timeout_s=10, parse_cache_size=100)
+
+
+@pytest.fixture
+def seam(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Lets a test install the seam; Rasa's own members come back afterwards."""
+    for owner, member in (
+        (MessageProcessor, "_parse_message_with_graph"),
+        (RemoteAction, "_validate_action_result"),
+        (rasa_actions, "DEFAULT_REQUEST_TIMEOUT"),
+        (clinic_rasa, "_installed"),
+    ):
+        monkeypatch.setattr(owner, member, getattr(owner, member))
+    yield
+
+
+@pytest.fixture(scope="module")
+def action_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real action server on a free loopback port; its webhook URL."""
+    folder = tmp_path_factory.mktemp("seam")
+    port = free_port()
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": f"sqlite:///{folder / 'clinic.db'}",
+        "CLINIC_JOURNAL_DIR": str(folder / "journal"),
+        "SANIC_HOST": "127.0.0.1",
+    }
+    with open(folder / "actions.log", "wb") as log:
+        server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "rasa"), "run", "actions",
+             "--port", str(port), "--actions", "actions"],
+            cwd=ROOT, env=environment, stdout=log, stderr=log,
+        )  # fmt: skip
+        try:
+            wait_until_up(f"http://127.0.0.1:{port}/health", server, STARTUP_TIMEOUT_S)
+            yield f"http://127.0.0.1:{port}/webhook"
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+def test_this_rasa_is_the_one_the_seam_was_written_for() -> None:
+    assert compatibility.problems() == []
+
+
+def test_a_changed_member_or_version_is_refused_before_anything_changes(
+    seam: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def renamed(self: Any, message: Any) -> None:
+        """A Rasa whose parse method lost two parameters."""
+
+    monkeypatch.setattr(MessageProcessor, "_parse_message_with_graph", renamed)
+    real_version = metadata.version
+    monkeypatch.setattr(
+        metadata,
+        "version",
+        lambda name: "3.7.0" if name == "rasa" else real_version(name),
+    )
+    timeout_before = rasa_actions.DEFAULT_REQUEST_TIMEOUT
+
+    with pytest.raises(IncompatibleRasa) as refused:
+        clinic_rasa.install(SETTINGS)
+
+    assert "rasa is 3.7.0; the seam was written for 3.6.21" in str(refused.value)
+    assert "MessageProcessor._parse_message_with_graph takes" in str(refused.value)
+    assert timeout_before == rasa_actions.DEFAULT_REQUEST_TIMEOUT
+    assert MessageProcessor._parse_message_with_graph is renamed
+    assert clinic_rasa.installed() is None
+
+
+@pytest.fixture(scope="module")
+def agent() -> Agent:
+    """The trained model, its action server a loopback port where nothing listens."""
+    closed = EndpointConfig(f"http://127.0.0.1:{free_port()}/webhook")
+    return Agent.load(str(trained_model(ROOT)), action_endpoint=closed)
+
+
+@pytest.mark.asyncio
+async def test_rasa_parses_through_the_cache(seam: None, agent: Agent) -> None:
+    clinic_rasa.install(SETTINGS)
+
+    first = await agent.parse_message("how long does kyphoplasty take")
+    second = await agent.parse_message("how long does kyphoplasty take")
+
+    cache = parse_cache.cache_of(agent.processor)
+    assert cache is not None and (cache.misses, cache.hits) == (1, 1)
+    assert first == second
+
+
+@pytest.mark.asyncio
+async def test_rasa_still_reports_a_failed_action_where_the_watch_listens(
+    seam: None, agent: Agent
+) -> None:
+    clinic_rasa.install(SETTINGS)
+
+    with failures.TurnWatch() as watch:
+        await agent.handle_text("how long does kyphoplasty take", sender_id="seam")
+
+    assert watch.failures
+    assert all("action_" in failure for failure in watch.failures)
+
+
+def visitor_turn(text: str) -> DialogueStateTracker:
+    return DialogueStateTracker.from_events(
+        "seam-visitor",
+        [UserUttered(text, {"name": "greet", "confidence": 0.9}, message_id="m1")],
+    )
+
+
+@pytest.mark.asyncio
+async def test_rasa_checks_each_action_reply_through_the_reused_validator(
+    seam: None, action_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clinic_rasa.install(SETTINGS)
+    installed = RemoteAction._validate_action_result
+    checked = []
+
+    def counting(action: RemoteAction, result: dict) -> bool:
+        checked.append(result)
+        return installed(action, result)
+
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", counting)
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    action = RemoteAction("action_log_exchange", EndpointConfig(action_server))
+
+    events = await action.run(
+        CollectingOutputChannel(),
+        TemplatedNaturalLanguageGenerator(domain.responses),
+        visitor_turn("hello"),
+        domain,
+    )
+
+    assert installed is not counting and len(checked) == 1
+    assert isinstance(events, list)
+
+
+@pytest.mark.asyncio
+async def test_rasa_gives_up_on_a_silent_action_server_at_the_cap(seam: None) -> None:
+    clinic_rasa.install(SeamSettings(action_timeout_s=0.5, parse_cache_size=0))
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/webhook"
+        action = RemoteAction("action_log_exchange", EndpointConfig(url))
+        call = asyncio.ensure_future(
+            action.run(
+                CollectingOutputChannel(),
+                TemplatedNaturalLanguageGenerator(domain.responses),
+                visitor_turn("hello"),
+                domain,
+            )
+        )
+        # Without the cap Rasa would wait 300 s; the bound here is generous.
+        done, _ = await asyncio.wait({call}, timeout=60)
+    assert call in done, "Rasa ignored the action timeout"
+    assert call.exception() is not None
+
+
+def test_the_terminal_chat_runs_with_the_seam_installed(
+    action_server: str, tmp_path: Path
+) -> None:
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "{action_server}"\n', "utf-8")
+    controller, terminal = pty.openpty()
+    shell = subprocess.Popen(
+        [sys.executable, "-m", "clinic_rasa", "shell", "--model",
+         str(trained_model(ROOT)), "--port", str(free_port()),
+         "--endpoints", str(endpoints)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT),
+             "DATABASE_URL": f"sqlite:///{tmp_path / 'clinic.db'}"},
+        stdin=terminal, stdout=terminal, stderr=terminal,
+    )  # fmt: skip
+    os.close(terminal)
+    seen = b""
+
+    def read_until(wanted: bytes, timeout_s: float = 180) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + timeout_s
+        while wanted not in seen:
+            left = deadline - time.monotonic()
+            assert left > 0 and shell.poll() is None, seen.decode(errors="replace")
+            ready, _, _ = select.select([controller], [], [], min(left, 1))
+            if ready:
+                try:
+                    seen += os.read(controller, 65536)
+                except OSError:
+                    break
+
+    try:
+        read_until(b"Your input ->")
+        os.write(controller, b"how long does kyphoplasty take\r")
+        read_until(b"per damaged vertebra")
+    finally:
+        shell.terminate()
+        shell.wait(timeout=30)
+        os.close(controller)
+    assert b"clinic_rasa: Rasa 3.6.21 checked; action calls capped at 10 s" in seen
