@@ -10,9 +10,9 @@ from clinic_notify.settings import SmtpSettings
 def send(settings: SmtpSettings, message: EmailMessage) -> None:
     """Delivers `message` to the server; raises OSError or SMTPException on failure.
 
-    Certificates are checked against the system's CA store.
+    Certificates are checked against the system's CA store, or SMTP_CA_FILE's.
     """
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=settings.ca_file)
     client: smtplib.SMTP
     if settings.security == "tls":
         client = smtplib.SMTP_SSL(

@@ -30,6 +30,8 @@ class SmtpSettings:
     include_details: bool = False
     dashboard_url: str = DEFAULT_DASHBOARD_URL
     timeout_s: float = 20.0
+    # A CA bundle to trust instead of the system's (a clinic's own relay).
+    ca_file: Optional[str] = None
     # How often the sender looks for new requests.
     interval_s: float = 30.0
 
@@ -63,8 +65,12 @@ class SmtpSettings:
             raise SettingsError(
                 "SMTP_FROM (one address) and SMTP_TO (comma-separated) are required"
             )
+        ca_file = environ.get("SMTP_CA_FILE", "").strip() or None
+        if ca_file is not None and not os.path.isfile(ca_file):
+            raise SettingsError(f"SMTP_CA_FILE {ca_file!r} is not a readable file")
         return cls(
             host=host,
+            ca_file=ca_file,
             port=_port(environ, DEFAULT_PORTS[security]),
             security=security,
             sender=sender,

@@ -40,8 +40,10 @@ class _Keeper:
 class MailServer:
     """An SMTP server on 127.0.0.1:`port` that can be stopped and started again."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, **smtp_options: Any) -> None:
         self.port = port
+        # aiosmtpd's SMTP options: tls_context, require_starttls, authenticator...
+        self.smtp_options = smtp_options
         self.messages: List[EmailMessage] = []
         self.arrived = threading.Condition()
         self._controller: Optional[Controller] = None
@@ -49,7 +51,7 @@ class MailServer:
     def start(self) -> None:
         """Listens (again) on the same port."""
         self._controller = Controller(
-            _Keeper(self), hostname="127.0.0.1", port=self.port
+            _Keeper(self), hostname="127.0.0.1", port=self.port, **self.smtp_options
         )
         self._controller.start()
 

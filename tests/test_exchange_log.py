@@ -5,7 +5,7 @@ from typing import Any, Dict
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.exchange_log import ActionLogExchange, LoggingAction, turn_record
+from actions.exchange_log import ActionLogExchange, turn_record
 from clinic_log.database import SessionFactory, session_scope
 from clinic_log.repository import exchanges
 from clinic_log.writer import LogWriter
@@ -97,16 +97,6 @@ async def test_action_logs_the_turn_exactly_once_even_if_run_twice(
     ]
 
 
-class _Reply(LoggingAction):
-    """A logging action that sends one domain response, as the real ones do."""
-
-    action_name = "action_test_reply"
-
-    async def run(self, dispatcher, tracker, domain):
-        self.reply_and_log(dispatcher, tracker, domain, "utter_greet")
-        return []
-
-
 @pytest.mark.asyncio
 async def test_of_several_variants_the_one_sent_is_the_one_logged(
     log_writer: LogWriter, session_factory: SessionFactory
@@ -115,7 +105,9 @@ async def test_of_several_variants_the_one_sent_is_the_one_logged(
     domain = {"responses": {"utter_greet": variants}}
     dispatcher = CollectingDispatcher()
 
-    await _Reply(writer=log_writer).run(dispatcher, answered_turn(), domain)
+    # Any logging action; the form's questions and the clarifications send this way.
+    action = ActionLogExchange(writer=log_writer)
+    action.reply_and_log(dispatcher, answered_turn(), domain, "utter_greet")
     assert log_writer.flush(timeout=10)
 
     with session_scope(session_factory) as session:

@@ -7,14 +7,17 @@ stores them.
 
 import os
 import re
+import ssl
 import subprocess
 import sys
 import threading
 from datetime import timedelta
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Dict, Iterator, List
 
 import pytest
+from aiosmtpd.smtp import AuthResult
 
 from clinic_log.database import make_engine, make_session_factory
 from clinic_log.migrations import upgrade
@@ -44,6 +47,25 @@ def request(number: int) -> AppointmentRecord:
         sender_id=f"visitor-{number}",
         message_id=f"m{number}",
         created_at=T0 + timedelta(minutes=number),
+    )
+
+
+def run_notify(
+    *options: str, database_url: str = "sqlite://", **environment: str
+) -> "subprocess.CompletedProcess[str]":
+    """`python -m staff notify OPTIONS` with only the SMTP_* settings given here."""
+    kept = {k: v for k, v in os.environ.items() if not k.startswith("SMTP_")}
+    return subprocess.run(
+        [sys.executable, "-m", "staff", "notify", *options],
+        cwd=ROOT,
+        env={
+            **kept,
+            "PYTHONPATH": str(ROOT),
+            "DATABASE_URL": database_url,
+            **environment,
+        },
+        capture_output=True,
+        text=True,
     )
 
 
@@ -130,48 +152,22 @@ def test_unusable_settings_say_what_to_change(
 
 def test_without_smtp_host_notifications_are_off() -> None:
     assert SmtpSettings.from_environment({}) is None
-    environment = {
-        key: value for key, value in os.environ.items() if not key.startswith("SMTP_")
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "staff", "notify", "--test"],
-        cwd=ROOT,
-        env={**environment, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-    )
+    result = run_notify("--test")
     assert result.returncode == 1
     assert "notifications are off" in result.stderr
 
 
-def test_notify_test_sends_one_message(mail_server: MailServer, tmp_path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "staff", "notify", "--test"],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'clinic.db'}",
-            **mail_server.environment(),
-        },
-        capture_output=True,
-        text=True,
-    )
+def test_notify_test_sends_one_message(mail_server: MailServer) -> None:
+    result = run_notify("--test", **mail_server.environment())
     assert result.returncode == 0, result.stderr
     (mail,) = mail_server.wait_for(1)
     assert mail["Subject"] == "Clinic assistant: test message"
     assert "sent 'Clinic assistant: test message'" in result.stdout
 
 
-def test_a_mail_server_that_is_down_is_a_clear_error(tmp_path) -> None:
+def test_a_mail_server_that_is_down_is_a_clear_error() -> None:
     down = MailServer(free_port())
-    result = subprocess.run(
-        [sys.executable, "-m", "staff", "notify", "--test"],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **down.environment()},
-        capture_output=True,
-        text=True,
-    )
+    result = run_notify("--test", **down.environment())
     assert result.returncode == 1
     assert f"127.0.0.1:{down.port} refused or failed" in result.stderr
 
@@ -218,17 +214,11 @@ def test_the_daily_summary_counts_a_day_without_details(
     migrated_url: str, mail_server: MailServer
 ) -> None:
     clinic_day(migrated_url)
-    result = subprocess.run(
-        [sys.executable, "-m", "staff", "notify", "--summary", "2026-11-23"],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "DATABASE_URL": migrated_url,
-            **mail_server.environment(),
-        },
-        capture_output=True,
-        text=True,
+    result = run_notify(
+        "--summary",
+        "2026-11-23",
+        database_url=migrated_url,
+        **mail_server.environment(),
     )
     assert result.returncode == 0, result.stderr
     (mail,) = mail_server.wait_for(1)
@@ -239,3 +229,54 @@ def test_the_daily_summary_counts_a_day_without_details(
     assert "2 questions waiting in the inbox" in body
     assert "1 emergency seen" in body
     assert NAME not in body and "cost" not in body.lower()
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory) -> Dict[str, Path]:
+    """A self-signed certificate for 127.0.0.1, made with Debian's openssl."""
+    folder = tmp_path_factory.mktemp("tls")
+    key, cert = folder / "key.pem", folder / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return {"key": key, "cert": cert}
+
+
+def test_starttls_and_a_login_against_a_server_the_ca_file_vouches_for(
+    certificate: Dict[str, Path],
+) -> None:
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(certificate["cert"], certificate["key"])
+    logins: List[bytes] = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append(auth_data.login)
+        return AuthResult(success=auth_data.password == b"front desk secret")
+
+    server = MailServer(
+        free_port(),
+        tls_context=tls,
+        require_starttls=True,
+        authenticator=authenticator,
+        auth_required=True,
+    )
+    server.start()
+    secure = server.environment(
+        SMTP_SECURITY="starttls",
+        SMTP_USER="assistant",
+        SMTP_PASSWORD="front desk secret",
+    )
+    try:
+        untrusted = run_notify("--test", **secure)
+        trusted = run_notify("--test", **secure, SMTP_CA_FILE=str(certificate["cert"]))
+        (mail,) = server.wait_for(1)
+    finally:
+        server.stop()
+
+    assert untrusted.returncode == 1 and "CERTIFICATE_VERIFY_FAILED" in untrusted.stderr
+    assert trusted.returncode == 0, trusted.stderr
+    assert logins == [b"assistant"]
+    assert mail["Subject"] == "Clinic assistant: test message"
