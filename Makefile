@@ -25,7 +25,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test setup system-packages redis-package browser-packages train lint format validate test-stories test-nlu pytest test-browser audit bench lock clean run-cluster bench-cluster bench-dashboard cluster-packages test-cluster validate-deploy
+.PHONY: run test unit setup system-packages redis-package browser-packages train lint format validate test-stories test-nlu pytest test-browser audit bench lock clean run-cluster bench-cluster bench-dashboard cluster-packages test-cluster validate-deploy
 
 # Redis only when several workers need shared locks and none is named.
 run: $(INSTALLED) $(MODEL)
@@ -74,6 +74,10 @@ test-stories: $(MODEL)
 test-nlu: $(MODEL)
 	$(BIN)/python -m clinic_rasa test nlu --model $(MODEL) --nlu tests/nlu_test.yml --out $(RESULTS)/nlu
 	$(BIN)/python scripts/check_nlu_results.py $(RESULTS)/nlu --min-accuracy $(NLU_MIN_ACCURACY)
+
+# Tests that need no trained model and no server (pyproject.toml's markers).
+unit: $(INSTALLED)
+	$(BIN)/pytest -m unit --ignore=tests/browser --ignore=tests/cluster -q
 
 pytest: $(MODEL) system-packages redis-package
 	$(BIN)/pytest --ignore=tests/browser --ignore=tests/cluster

@@ -15,6 +15,37 @@ pytest_plugins = ["tests.databases", "tests.redis_server"]
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT.parent / "shared" / "source" / "kyphoplasty-page.txt"
 
+# Test layers (pyproject.toml): a module that loads the model or starts servers
+# says so with `pytestmark`; a test using these fixtures needs a database or
+# Redis; everything else is `unit` (`make unit`: no model, no servers).
+LAYERS = ("unit", "database", "model", "e2e")
+SERVER_FIXTURES = {
+    "database_url",
+    "migrated_url",
+    "engine",
+    "session_factory",
+    "log_url",
+    "log_writer",
+    "postgres_cluster",
+    "redis_url",
+    "clean_redis",
+    "assistant",
+}
+
+
+def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
+    """Marks each test with its layer, `unit` unless it needs more."""
+    for item in items:
+        if any(item.get_closest_marker(layer) for layer in LAYERS):
+            continue
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if "assistant" in fixtures:
+            item.add_marker(pytest.mark.e2e)
+        elif fixtures & SERVER_FIXTURES:
+            item.add_marker(pytest.mark.database)
+        else:
+            item.add_marker(pytest.mark.unit)
+
 
 def read_examples(path: Path) -> Dict[str, List[str]]:
     """Reads a Rasa NLU YAML file into {intent: [example, ...]}."""

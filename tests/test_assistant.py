@@ -7,6 +7,8 @@ import pytest
 from actions.topics import TOPIC_QUESTIONS
 from tests.servers import AssistantServers
 
+pytestmark = pytest.mark.e2e
+
 PHONE = "904.265.7755"
 
 

@@ -5,12 +5,15 @@ import json
 from pathlib import Path
 from typing import Any, Dict
 
+import pytest
 import yaml
 
 from bench import __main__ as bench_main
 from bench import load, quality, report
 from cluster.processes import free_port
 from tests.servers import AssistantServers, trained_model
+
+pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parent.parent
 

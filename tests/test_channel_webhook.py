@@ -21,6 +21,8 @@ from tests.live_log import (
 )
 from tests.servers import AssistantServers, start_assistant
 
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parent.parent
 PHONE = "904.265.7755"
 PER_SENDER = 10

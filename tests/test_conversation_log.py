@@ -13,6 +13,8 @@ from clinic_log.database import make_engine, make_session_factory, session_scope
 from clinic_log.repository import appointments, exchanges
 from tests.servers import AssistantServers, start_assistant
 
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = [
     "hello there",

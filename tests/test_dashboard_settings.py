@@ -8,6 +8,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 import requests
 
 from cluster.processes import free_port
@@ -61,6 +62,7 @@ def test_settings_from_the_environment(monkeypatch):
     )
 
 
+@pytest.mark.e2e
 def test_python_dash_m_staff_dashboard_serves_the_sign_in_page(tmp_path):
     port = free_port()
     environment = {

@@ -18,6 +18,8 @@ from clinic_channel.channel import FALLBACK_TEXT
 from tests.live_log import eventually, exchanges_of
 from tests.servers import AssistantServers, start_assistant
 
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parent.parent
 PHONE = "904.265.7755"
 ACTION_TIMEOUT_S = 2

@@ -26,6 +26,8 @@ from tests.live_log import (
 )
 from tests.servers import AssistantServers, start_assistant
 
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = [
     "how long does kyphoplasty take",

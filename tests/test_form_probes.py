@@ -17,6 +17,8 @@ import yaml
 from tests.live_log import LoggedAppointment, eventually, logged_appointments
 from tests.servers import AssistantServers
 
+pytestmark = pytest.mark.e2e
+
 
 def load_probes() -> Dict[str, List[Any]]:
     """Every probe file's entries, by kind (phones, names, …)."""

@@ -31,6 +31,8 @@ from tests.log_records import T0, appointment
 from tests.mail_server import RECIPIENT, ROOT, MailServer, NotifierProcess
 from tests.staff_log import clinic_day, fill
 
+pytestmark = pytest.mark.e2e
+
 NAME, PHONE = "Ann Example", "904 555 0100"
 
 

@@ -100,6 +100,7 @@ def test_size_zero_turns_the_cache_off(parser):
         parse_cache.install(-1)
 
 
+@pytest.mark.model
 def test_the_models_reading_depends_on_the_text_alone():
     """What makes the cache exact: sender, metadata and history change nothing."""
     parse_cache.install(0)

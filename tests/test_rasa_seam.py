@@ -41,6 +41,8 @@ from clinic_rasa import (
 from cluster.processes import free_port
 from tests.servers import STARTUP_TIMEOUT_S, trained_model, wait_until_up
 
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = SeamSettings(action_timeout_s=10, parse_cache_size=100)
 

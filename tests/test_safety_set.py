@@ -15,6 +15,8 @@ import yaml
 
 from tests.servers import AssistantServers
 
+pytestmark = pytest.mark.e2e
+
 SETS = sorted((Path(__file__).parent / "blind").glob("safety_set*.yml"))
 MAX_EMERGENCY_ONLY_RATE = 0.02
 MIN_MESSAGES_OF_EACH_KIND = 75

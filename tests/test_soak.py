@@ -20,6 +20,8 @@ import pytest
 from tests.live_log import eventually, logged_exchanges
 from tests.servers import AssistantServers, start_assistant
 
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parent.parent
 VISITORS = 50
 DURATION_S = 60

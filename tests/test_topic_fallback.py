@@ -11,6 +11,8 @@ from rasa.shared.nlu.training_data.message import Message
 from clinic_nlu.topic_fallback import TopicFallback, topic_confidence
 from tests.servers import trained_model
 
+pytestmark = pytest.mark.model
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

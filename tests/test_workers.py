@@ -11,6 +11,8 @@ from sqlalchemy import create_engine, text
 from tests.live_log import eventually, logged_exchanges
 from tests.servers import AssistantServers, start_assistant
 
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parent.parent
 PER_SENDER_PER_MINUTE = 6
 
