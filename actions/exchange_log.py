@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.responses import response_text
 from clinic_log.masking import NAME_MASK, PHONE_MASK, mask_personal_data
-from clinic_log.records import ExchangeRecord
+from clinic_log.records import TRUNCATED_KEY, ExchangeRecord
 from clinic_log.writer import LogWriter, default_writer
 from clinic_nlu.vocabulary import (
     EMERGENCY_INTENT,
@@ -29,8 +29,6 @@ FALLBACK_INTENT = "nlu_fallback"
 PERSONAL_SLOTS = ("callback_name", "callback_phone")
 # Entities that are a name or a number: logged as placeholders only.
 PERSONAL_ENTITY_MASKS = {PHONE_ENTITY: PHONE_MASK, NAME_ENTITY: NAME_MASK}
-# Set by the channel (clinic_channel) when it cut an over-long message.
-TRUNCATED_KEY = "text_truncated"
 
 
 def _last_user_event_index(events: Sequence[Dict[str, Any]]) -> Optional[int]:

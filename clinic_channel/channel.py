@@ -18,6 +18,7 @@ from clinic_channel.settings import ChannelSettings
 from clinic_channel.turn_log import log_failed_turn
 from clinic_channel.validation import Refusal, VisitorMessage, parse_body
 from clinic_facts import CLINIC_PHONE
+from clinic_log.records import TRUNCATED_KEY
 from clinic_rasa import ensure_installed, failures
 from clinic_rasa.lock_store import ENV_REDIS_URL
 
@@ -31,8 +32,6 @@ RATE_LIMITED_TEXT = (
     "You are sending messages faster than I can answer them. Please wait a "
     f"moment and try again, or call the clinic at {CLINIC_PHONE}."
 )
-# Set on the visitor's message event, so the log can mark a cut text.
-TRUNCATED_KEY = "text_truncated"
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
 

@@ -10,6 +10,9 @@ from datetime import datetime
 from typing import Any, Optional, Union
 
 RATINGS = ("up", "down")
+# The user message's metadata key the channel sets when it cut an over-long
+# text, and the action server reads to mark the logged text as cut.
+TRUNCATED_KEY = "text_truncated"
 
 
 def _require_aware(name: str, value: datetime) -> None:
