@@ -10,6 +10,7 @@ from alembic import command
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Column, Integer, MetaData, Table, inspect, text
+from sqlalchemy.engine import Connection
 
 from clinic_log.database import make_engine
 from clinic_log.migrations import alembic_config, downgrade, upgrade
@@ -112,28 +113,38 @@ def test_alembic_command_line_up_and_down(database_url, directory):
     assert "Running upgrade  -> 0001" in result.stderr
 
 
+def add_old_conversation(connection: Connection) -> None:
+    """Conversation 1, written with SQL as a release before the models would."""
+    connection.execute(
+        text(
+            "INSERT INTO conversations (id, sender_id, channel, started_at, "
+            "last_seen_at) VALUES (1, 'v1', 'rest', :t, :t)"
+        ),
+        {"t": T0},
+    )
+
+
+def add_old_exchange(connection: Connection, message_id: str, said: str) -> None:
+    """An exchange of conversation 1 with only the columns of revision 0001."""
+    connection.execute(
+        text(
+            "INSERT INTO exchanges (conversation_id, message_id, time, text, "
+            "entities, answer_key, reply, is_fallback, is_emergency, "
+            "is_out_of_scope) VALUES (1, :m, :t, :said, '[]', '', '', "
+            "false, false, false)"
+        ),
+        {"m": message_id, "t": T0, "said": said},
+    )
+
+
 def test_0002_marks_existing_exchanges_as_not_cut(database_url):
     """Rows logged before 0002 get text_truncated = false, not NULL."""
     upgrade_to(database_url, "0001")
     engine = make_engine(database_url)
     try:
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO conversations (id, sender_id, channel, started_at, "
-                    "last_seen_at) VALUES (1, 'v1', 'rest', :t, :t)"
-                ),
-                {"t": T0},
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO exchanges (conversation_id, message_id, time, text, "
-                    "entities, answer_key, reply, is_fallback, is_emergency, "
-                    "is_out_of_scope) VALUES (1, 'm1', :t, 'hi', '[]', '', '', "
-                    "false, false, false)"
-                ),
-                {"t": T0},
-            )
+            add_old_conversation(connection)
+            add_old_exchange(connection, "m1", "hi")
         upgrade(database_url)
         with engine.connect() as connection:
             cut = connection.execute(text("SELECT text_truncated FROM exchanges"))
@@ -149,23 +160,9 @@ def test_0004_keys_exchanges_logged_before_it(database_url):
     engine = make_engine(database_url)
     try:
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO conversations (id, sender_id, channel, started_at, "
-                    "last_seen_at) VALUES (1, 'v1', 'rest', :t, :t)"
-                ),
-                {"t": T0},
-            )
+            add_old_conversation(connection)
             for number, said in enumerate(texts):
-                connection.execute(
-                    text(
-                        "INSERT INTO exchanges (conversation_id, message_id, time, "
-                        "text, entities, answer_key, reply, is_fallback, "
-                        "is_emergency, is_out_of_scope) VALUES (1, :m, :t, :said, "
-                        "'[]', '', '', false, false, false)"
-                    ),
-                    {"m": f"m{number}", "t": T0, "said": said},
-                )
+                add_old_exchange(connection, f"m{number}", said)
         upgrade(database_url)
         with engine.connect() as connection:
             keys = connection.execute(
