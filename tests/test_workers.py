@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Iterator, List, Tuple
 
 import pytest
+import redis
 from sqlalchemy import create_engine, text
 
 from tests.live_log import eventually, logged_exchanges
@@ -51,7 +52,7 @@ def event_types(url: str, sender: str) -> List[str]:
         engine.dispose()
 
 
-def test_a_visitors_allowance_is_shared_by_the_workers(workers) -> None:
+def test_a_visitors_allowance_is_shared_by_the_workers(workers, redis_url) -> None:
     servers, _ = workers
 
     statuses = [
@@ -59,6 +60,10 @@ def test_a_visitors_allowance_is_shared_by_the_workers(workers) -> None:
     ]
 
     assert statuses == [200] * PER_SENDER_PER_MINUTE + [429]
+    # One count for both workers: the bucket is in Redis, and it is spent. With
+    # a limiter per worker there would be no such key, whichever worker answered.
+    tokens = redis.Redis.from_url(redis_url).hget("clinic:rate:sender:hasty", "tokens")
+    assert tokens is not None and float(tokens) < 1
 
 
 def test_simultaneous_messages_of_one_visitor_are_answered_one_turn_at_a_time(
