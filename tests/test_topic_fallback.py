@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import pytest
+import yaml
 from rasa.core.agent import Agent
 from rasa.shared.nlu.training_data.message import Message
 
@@ -92,7 +93,7 @@ UNRELATED = (
     "when is high tide at the beach today",
     "what's the exchange rate for the british pound",
     "my hamster stopped eating",
-    "how do I get rid of dandruff",
+    "which paint is best for a bathroom ceiling",
     "can you fix an ingrown toenail",
     "I'm looking for a good optometrist",
     "what is 9 squared",
@@ -101,17 +102,19 @@ UNRELATED = (
     "do you sell hearing aids",
     "my car battery is dead",
 )
-# New phrasings of questions the page does answer.
-ON_TOPIC = (
-    "what actually happens in a kyphoplasty",
-    "how many hours does the whole thing take",
-    "am I put to sleep for it",
-    "do they stitch the incision closed",
-    "when am I allowed to walk again",
-    "is it worth doing if my fracture is three months old",
-    "will the pain go away right after",
-    "what do they fill the bone with",
-)
+# Questions the page answers, written blind (tests/blind/, never trained on).
+BLIND_SETS = sorted((ROOT / "tests" / "blind").glob("visitor_questions*.yml"))
+
+
+def page_questions() -> List[str]:
+    """Every blind visitor question whose accepted answers are all page facts."""
+    return [
+        question["text"]
+        for path in BLIND_SETS
+        for question in yaml.safe_load(path.read_text("utf-8"))["questions"]
+        if question["accept"]
+        and all(topic.startswith("faq/") for topic in question["accept"])
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -131,9 +134,11 @@ def test_most_unrelated_questions_get_no_kyphoplasty_answer(agent: Agent) -> Non
 
 
 def test_questions_the_page_answers_are_still_answered(agent: Agent) -> None:
-    unanswered = [t for t in ON_TOPIC if outcome(agent, t) != "faq"]
+    questions = page_questions()
+    answered = [text for text in questions if outcome(agent, text) == "faq"]
 
-    # At most three of eight (measured: three, with the final data): the 0.5
-    # threshold trades deferred page answers (the honest "not on the page")
-    # for fewer answers on the wrong subject (config.yml, README).
-    assert len(unanswered) <= 3, unanswered
+    # Measured 368 of 406 (90.6%) with the final data: the 0.5 threshold trades
+    # some deferred page answers (the honest "not on the page") for fewer
+    # answers on the wrong subject (config.yml, README).
+    assert len(questions) >= 400
+    assert len(answered) >= 0.85 * len(questions)
