@@ -8,9 +8,9 @@ import yaml
 
 from clinic_log.database import SessionFactory
 from clinic_log.writer import LogWriter
-from tests.servers import AssistantServers, start_assistant
+from tests.support.servers import AssistantServers, start_assistant
 
-pytest_plugins = ["tests.databases", "tests.redis_server"]
+pytest_plugins = ["tests.support.databases", "tests.support.redis_server"]
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT.parent / "shared" / "source" / "kyphoplasty-page.txt"

@@ -14,7 +14,7 @@ from actions.answers import (
 from clinic_log.database import SessionFactory, session_scope
 from clinic_log.repository import exchanges
 from clinic_log.writer import LogWriter
-from tests.trackers import parse_data, tracker_with, user_event
+from tests.support.trackers import parse_data, tracker_with, user_event
 
 
 def parsed(

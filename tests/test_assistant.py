@@ -5,7 +5,7 @@ from typing import Any, Dict, List
 import pytest
 
 from actions.topics import TOPIC_QUESTIONS
-from tests.servers import AssistantServers
+from tests.support.servers import AssistantServers
 
 pytestmark = pytest.mark.e2e
 

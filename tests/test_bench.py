@@ -11,7 +11,7 @@ import yaml
 from bench import __main__ as bench_main
 from bench import load, quality, report
 from cluster.processes import free_port
-from tests.servers import AssistantServers, trained_model
+from tests.support.servers import AssistantServers, trained_model
 
 pytestmark = pytest.mark.e2e
 

@@ -15,7 +15,7 @@ from actions.callback_form import (
 from clinic_log.database import SessionFactory, session_scope
 from clinic_log.repository import appointments, exchanges
 from clinic_log.writer import LogWriter
-from tests.trackers import bot_event, tracker_with, user_event
+from tests.support.trackers import bot_event, tracker_with, user_event
 
 HOSTILE = "<script>alert(1)</script>'; DROP TABLE appointment_requests; --"
 

@@ -13,13 +13,13 @@ from typing import Iterator, List
 import pytest
 
 from clinic_channel.validation import MAX_TEXT_CHARS
-from tests.live_log import (
+from tests.support.live_log import (
     CALLBACK_REQUEST,
     eventually,
     exchanges_of,
     logged_appointments,
 )
-from tests.servers import AssistantServers, start_assistant
+from tests.support.servers import AssistantServers, start_assistant
 
 pytestmark = pytest.mark.e2e
 

@@ -11,7 +11,7 @@ import pytest
 
 from clinic_log.database import make_engine, make_session_factory, session_scope
 from clinic_log.repository import appointments, exchanges
-from tests.servers import AssistantServers, start_assistant
+from tests.support.servers import AssistantServers, start_assistant
 
 pytestmark = pytest.mark.e2e
 

@@ -14,9 +14,15 @@ from flask import Flask
 from clinic_log import accounts
 from clinic_log.database import make_engine, make_session_factory, session_scope
 from staff.dashboard import security
-from tests.dashboard_support import PASSWORD, add_user, csrf_token, make_app, sign_in
-from tests.log_records import exchange
-from tests.staff_log import XSS, clinic_day, fill
+from tests.support.dashboard_support import (
+    PASSWORD,
+    add_user,
+    csrf_token,
+    make_app,
+    sign_in,
+)
+from tests.support.log_records import exchange
+from tests.support.staff_log import XSS, clinic_day, fill
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +88,7 @@ def test_sign_in_then_pages_show_data(staff):
     conversations = staff.get("/conversations").get_data(as_text=True)
     assert "visitor-2" in conversations
     assert "Ann Example" in staff.get("/appointments").get_data(as_text=True)
-    # The log's data is dated 2026-11-23 (tests/log_records.py): the period says so.
+    # The log is dated 2026-11-23 (tests/support/log_records.py): the period says so.
     stats = staff.get("/stats?days=7&until=2026-11-25").get_data(as_text=True)
     assert "<svg" in stats
     # Topics by the names staff use, never the training data's keys.

@@ -9,7 +9,7 @@ from actions.exchange_log import ActionLogExchange, turn_record
 from clinic_log.database import SessionFactory, session_scope
 from clinic_log.repository import exchanges
 from clinic_log.writer import LogWriter
-from tests.trackers import bot_event, tracker_with, user_event
+from tests.support.trackers import bot_event, tracker_with, user_event
 
 DURATION = "The procedure usually takes about one hour per damaged vertebra."
 

@@ -15,8 +15,8 @@ from typing import Iterator, List
 import pytest
 
 from clinic_channel.channel import FALLBACK_TEXT
-from tests.live_log import eventually, exchanges_of
-from tests.servers import AssistantServers, start_assistant
+from tests.support.live_log import eventually, exchanges_of
+from tests.support.servers import AssistantServers, start_assistant
 
 pytestmark = pytest.mark.e2e
 

@@ -17,14 +17,14 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from clinic_rasa.tracker_store import ClinicTrackerStore
-from tests.databases import PostgresCluster, start_cluster, stop_cluster
-from tests.live_log import (
+from tests.support.databases import PostgresCluster, start_cluster, stop_cluster
+from tests.support.live_log import (
     CALLBACK_REQUEST,
     eventually,
     logged_appointments,
     logged_exchanges,
 )
-from tests.servers import AssistantServers, start_assistant
+from tests.support.servers import AssistantServers, start_assistant
 
 pytestmark = pytest.mark.e2e
 

@@ -14,7 +14,7 @@ from clinic_log.database import SessionFactory, session_scope
 from clinic_log.models import Conversation, Feedback
 from clinic_log.repository import exchanges
 from clinic_log.writer import LogWriter
-from tests.trackers import bot_event, tracker_with, user_event
+from tests.support.trackers import bot_event, tracker_with, user_event
 
 WALKING = "Patients can walk an hour after the procedure."
 ASKED_AT = 1_790_000_000.0

@@ -14,8 +14,8 @@ from typing import Any, Dict, List, Optional, Sequence
 import pytest
 import yaml
 
-from tests.live_log import LoggedAppointment, eventually, logged_appointments
-from tests.servers import AssistantServers
+from tests.support.live_log import LoggedAppointment, eventually, logged_appointments
+from tests.support.servers import AssistantServers
 
 pytestmark = pytest.mark.e2e
 

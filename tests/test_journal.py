@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clinic_log.journal import Journal, claimed, decode, encode, read_records
-from tests.log_records import appointment, exchange, feedback
+from tests.support.log_records import appointment, exchange, feedback
 
 
 @given(text=st.text(max_size=500), reply=st.text(max_size=200), cut=st.booleans())
@@ -69,7 +69,7 @@ def test_only_journals_of_dead_writers_can_be_claimed(tmp_path):
             "-c",
             "import os, sys; from pathlib import Path;"
             "from clinic_log.journal import Journal;"
-            "from tests.log_records import exchange;"
+            "from tests.support.log_records import exchange;"
             "j = Journal(Path(sys.argv[1])); j.append(exchange(message_id='dead'));"
             "os._exit(0)",
             str(tmp_path),

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 from clinic_log.database import make_engine
 from clinic_log.migrations import alembic_config, downgrade, upgrade
 from clinic_log.text_keys import text_key
-from tests.log_records import T0
+from tests.support.log_records import T0
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAD = "0004"

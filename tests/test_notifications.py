@@ -27,9 +27,9 @@ from clinic_notify.outbox import PendingRequest
 from clinic_notify.sender import Sender
 from clinic_notify.settings import SettingsError, SmtpSettings
 from cluster.processes import free_port
-from tests.log_records import T0, appointment
-from tests.mail_server import RECIPIENT, ROOT, MailServer, NotifierProcess
-from tests.staff_log import clinic_day, fill
+from tests.support.log_records import T0, appointment
+from tests.support.mail_server import RECIPIENT, ROOT, MailServer, NotifierProcess
+from tests.support.staff_log import clinic_day, fill
 
 pytestmark = pytest.mark.e2e
 
@@ -226,7 +226,7 @@ def test_the_daily_summary_counts_a_day_without_details(
     (mail,) = mail_server.wait_for(1)
     body = mail.get_content()
     assert mail["Subject"] == "Clinic assistant: summary of 2026-11-23"
-    # tests/staff_log.py: one callback request, two inbox questions, one red flag.
+    # tests/support/staff_log.py: one request, two inbox questions, one red flag.
     assert "  1 callback request\r\n" in body
     assert "2 questions waiting in the inbox" in body
     assert "1 emergency seen" in body

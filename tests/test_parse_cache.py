@@ -10,7 +10,7 @@ from rasa.core.processor import MessageProcessor
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from clinic_rasa import parse_cache
-from tests.servers import trained_model
+from tests.support.servers import trained_model
 
 ROOT = Path(__file__).resolve().parent.parent
 

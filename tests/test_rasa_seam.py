@@ -39,7 +39,7 @@ from clinic_rasa import (
     parse_cache,
 )
 from cluster.processes import free_port
-from tests.servers import STARTUP_TIMEOUT_S, trained_model, wait_until_up
+from tests.support.servers import STARTUP_TIMEOUT_S, trained_model, wait_until_up
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from clinic_log import repository
 from clinic_log.database import session_scope
 from clinic_log.models import AppointmentRequest, Conversation, Exchange, Feedback
-from tests.log_records import T0, appointment, at, exchange, feedback
+from tests.support.log_records import T0, appointment, at, exchange, feedback
 
 EXCHANGE_KEYS = {
     "sender_id",

@@ -13,7 +13,7 @@ from typing import Any, Dict, List
 import pytest
 import yaml
 
-from tests.servers import AssistantServers
+from tests.support.servers import AssistantServers
 
 pytestmark = pytest.mark.e2e
 

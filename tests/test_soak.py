@@ -17,8 +17,8 @@ from typing import Dict, Iterator, Tuple
 
 import pytest
 
-from tests.live_log import eventually, logged_exchanges
-from tests.servers import AssistantServers, start_assistant
+from tests.support.live_log import eventually, logged_exchanges
+from tests.support.servers import AssistantServers, start_assistant
 
 pytestmark = pytest.mark.e2e
 

@@ -17,8 +17,8 @@ from sqlalchemy.engine import make_url
 
 from clinic_log.database import make_engine
 from staff.cli import main
-from tests.log_records import appointment, at, exchange
-from tests.staff_log import XSS, clinic_day, fill
+from tests.support.log_records import appointment, at, exchange
+from tests.support.staff_log import XSS, clinic_day, fill
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMULA = '=HYPERLINK("http://evil.example","click")'

@@ -12,8 +12,8 @@ from clinic_log.database import session_scope
 from clinic_log.queries import LOW_CONFIDENCE
 from clinic_log.text_keys import normalise, text_key
 from staff.inbox import count, find, load, nlu_block, page
-from tests.log_records import at, exchange
-from tests.staff_log import fill
+from tests.support.log_records import at, exchange
+from tests.support.staff_log import fill
 
 
 @pytest.mark.parametrize(

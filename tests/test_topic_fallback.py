@@ -10,7 +10,7 @@ from rasa.core.agent import Agent
 from rasa.shared.nlu.training_data.message import Message
 
 from clinic_nlu.topic_fallback import TopicFallback, topic_confidence
-from tests.servers import trained_model
+from tests.support.servers import trained_model
 
 pytestmark = pytest.mark.model
 

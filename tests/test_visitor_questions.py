@@ -14,7 +14,7 @@ from typing import Any, Dict
 import pytest
 
 from bench.honesty import QUESTION_SETS, Honesty, measure
-from tests.servers import AssistantServers
+from tests.support.servers import AssistantServers
 
 pytestmark = pytest.mark.e2e
 

@@ -9,8 +9,8 @@ import pytest
 import redis
 from sqlalchemy import create_engine, text
 
-from tests.live_log import eventually, logged_exchanges
-from tests.servers import AssistantServers, start_assistant
+from tests.support.live_log import eventually, logged_exchanges
+from tests.support.servers import AssistantServers, start_assistant
 
 pytestmark = pytest.mark.e2e
 

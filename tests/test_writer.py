@@ -13,7 +13,7 @@ from clinic_log import repository, writer
 from clinic_log.database import make_engine, make_session_factory, session_scope
 from clinic_log.migrations import upgrade
 from clinic_log.writer import LogWriter
-from tests.log_records import appointment, exchange, feedback
+from tests.support.log_records import appointment, exchange, feedback
 
 SECRET_TEXT = "my SSN is 078-05-1120 and my back hurts"
 

@@ -36,7 +36,7 @@ from tests.browser.support import (
     QuietHandler,
     WebServer,
 )
-from tests.servers import start_assistant, trained_model
+from tests.support.servers import start_assistant, trained_model
 
 # The first answers of a fresh Rasa server can take a few seconds.
 expect.set_options(timeout=20_000)

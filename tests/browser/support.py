@@ -6,7 +6,7 @@ from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
-from tests.servers import AssistantServers
+from tests.support.servers import AssistantServers
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"

@@ -15,9 +15,9 @@ from playwright.sync_api import Locator, Page, expect
 from werkzeug.serving import make_server
 
 from tests.browser.support import AXE_SCRIPT, SETUP_HINT
-from tests.dashboard_support import PASSWORD, add_user, make_app
-from tests.log_records import appointment, at, exchange
-from tests.staff_log import XSS, clinic_day, fill
+from tests.support.dashboard_support import PASSWORD, add_user, make_app
+from tests.support.log_records import appointment, at, exchange
+from tests.support.staff_log import XSS, clinic_day, fill
 
 
 def serve(url: str) -> Iterator[str]:

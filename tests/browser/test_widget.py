@@ -19,7 +19,7 @@ from clinic_log.database import make_engine, make_session_factory, session_scope
 from clinic_log.models import Conversation, Feedback
 from cluster.processes import free_port
 from tests.browser.support import AXE_SCRIPT, DESKTOP, SETUP_HINT, WEB, LiveAssistant
-from tests.mail_server import MailServer, NotifierProcess
+from tests.support.mail_server import MailServer, NotifierProcess
 
 PHONE = "904.265.7755"
 PHONE_HREF = "tel:+19042657755"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cluster.topology import Cluster, ClusterSettings
-from tests.servers import trained_model
+from tests.support.servers import trained_model
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 

@@ -19,7 +19,7 @@ from clinic_log.database import make_engine, make_session_factory, session_scope
 from clinic_log.masking import NAME_MASK, PHONE_MASK
 from clinic_log.repository import appointments, exchanges
 from cluster.topology import Cluster
-from tests.servers import AssistantServers
+from tests.support.servers import AssistantServers
 
 # A visitor who asks two questions, then leaves a callback request.
 SCRIPT = [

@@ -5,7 +5,7 @@ from typing import Iterable
 from clinic_log import repository
 from clinic_log.database import make_engine, make_session_factory, session_scope
 from clinic_log.records import AppointmentRecord, ExchangeRecord
-from tests.log_records import appointment, at, exchange
+from tests.support.log_records import appointment, at, exchange
 
 XSS = "<script>alert(1)</script>"
 

@@ -5,8 +5,8 @@ time a test asks for it, listens only on 127.0.0.1, and is stopped and deleted
 at the end of the session; each test gets a database of its own. If the
 cluster cannot start, the PostgreSQL tests fail: they never skip silently.
 
-Register with `pytest_plugins = ["tests.databases"]` in tests/conftest.py, or
-`-p tests.databases` on the command line.
+Register with `pytest_plugins = ["tests.support.databases"]` in tests/conftest.py, or
+`-p tests.support.databases` on the command line.
 """
 
 import os

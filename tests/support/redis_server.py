@@ -8,7 +8,7 @@ from typing import Iterator
 import pytest
 import redis
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 10.0
 
 

@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Optional
 
 from aiosmtpd.controller import Controller
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SENDER = "assistant@clinic.example"
 RECIPIENT = "front-desk@clinic.example"
 
