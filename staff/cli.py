@@ -9,28 +9,20 @@ its schema up to date first. Views of visitor data and every change are
 written to the audit trail as `cli:<os user>`.
 """
 
-import getpass
-import os
-import sys
-from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, List, NoReturn, Optional, Sequence, TypeVar
+from datetime import datetime, timedelta, timezone
+from typing import List, Optional, Sequence
 
 import click
-from alembic.util.exc import CommandError
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from clinic_log import accounts, audit, queries
-from clinic_log.database import session_scope
+from clinic_log import queries
 from clinic_log.models import APPOINTMENT_STATUSES
-from clinic_log.retention import purge as purge_log
-from clinic_log.retention import retention_days
-from clinic_log.settings import database_url
 from staff import inbox as inbox_items
-from staff import operations, passwords
+from staff import operations
+from staff.cli_accounts import add_user, remove_user, users
+from staff.cli_admin import audit_trail, dashboard, purge
+from staff.cli_support import audited, fail, me, parse_day, with_log
 from staff.notify import notify
-from staff.operations import StaffMember
 from staff.output import (
     EXCHANGE_COLUMNS,
     FORMAT_OPTION,
@@ -46,9 +38,6 @@ from staff.output import (
     print_machine,
     print_table,
 )
-from staff.store import open_log, shown
-
-T = TypeVar("T")
 
 APPOINTMENT_COLUMNS = (
     "id",
@@ -73,7 +62,6 @@ CONVERSATION_COLUMNS = (
 # Short enough for an 80-column terminal.
 DAY_HEADERS = ("day", "conv.", "msgs", "answered", "fallb.", "emerg.", "callbacks")
 INBOX_COLUMNS = ("key", "text", "count", "last_seen", "intents", "reviewed")
-AUDIT_COLUMNS = ("time", "actor", "address", "action", "target", "detail")
 DAY_COLUMNS = (
     "day",
     "conversations",
@@ -83,63 +71,6 @@ DAY_COLUMNS = (
     "emergencies",
     "appointments",
 )
-
-
-def cli_actor() -> str:
-    """How the audit trail names a command-line user: cli:<os user>."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return f"cli:uid-{os.getuid()}"
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    raise SystemExit(1)
-
-
-def _with_log(work: Callable[[Session], T]) -> T:
-    """Runs `work` in one transaction; a database problem ends the command."""
-    try:
-        url = database_url()
-        shown_url = shown(url)
-    except (ArgumentError, OSError) as error:
-        _fail(f"DATABASE_URL is not usable: {error}")
-    log = None
-    try:
-        log = open_log(url)
-        with session_scope(log.sessions) as session:
-            return work(session)
-    except SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()
-        _fail(f"cannot use the log at {shown_url}: {reason[0] if reason else error}")
-    except CommandError as error:
-        _fail(f"cannot migrate the log at {shown_url}: {error}")
-    finally:
-        if log is not None:
-            log.close()
-
-
-def _day(value: Optional[str]) -> Optional[date]:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2026-11-23") from None
-
-
-def _me() -> StaffMember:
-    return StaffMember(cli_actor())
-
-
-def _audited(
-    action: str, target: str, work: Callable[[Session], T], detail: str = ""
-) -> T:
-    """Runs `work` and records it in the audit trail, in the same transaction."""
-    return _with_log(
-        lambda session: operations.audited(session, _me(), action, target, work, detail)
-    )
 
 
 @click.group()
@@ -172,8 +103,8 @@ def conversations(
 ) -> None:
     """Lists conversations, most recently active first."""
     wanted = queries.ConversationFilter(
-        _day(since),
-        _day(until),
+        parse_day(since),
+        parse_day(until),
         intent,
         has_fallback,
         has_emergency,
@@ -181,7 +112,7 @@ def conversations(
         search,
         limit,
     )
-    rows = _with_log(lambda session: queries.conversations(session, wanted))
+    rows = with_log(lambda session: queries.conversations(session, wanted))
     if output_format != "table":
         print_machine(rows, CONVERSATION_COLUMNS, output_format)
         return
@@ -232,9 +163,9 @@ def _print_turns(title: str, rows: List[Row], with_sender: bool) -> None:
 @FORMAT_OPTION
 def show(sender: str, output_format: str) -> None:
     """Prints one conversation: each turn with its intent and confidence."""
-    rows = _with_log(lambda session: operations.transcript(session, _me(), sender))
+    rows = with_log(lambda session: operations.transcript(session, me(), sender))
     if rows is None:
-        _fail(f"no conversation with sender {sender!r}")
+        fail(f"no conversation with sender {sender!r}")
     if output_format != "table":
         print_machine(rows, TURN_COLUMNS, output_format)
         return
@@ -243,13 +174,13 @@ def show(sender: str, output_format: str) -> None:
 
 def _mark_reviewed(keys: Sequence[str]) -> None:
     def mark(session: Session) -> List[str]:
-        return [operations.review_inbox_item(session, _me(), key) for key in keys]
+        return [operations.review_inbox_item(session, me(), key) for key in keys]
 
     try:
-        for key in _with_log(mark):
+        for key in with_log(mark):
             click.echo(f"marked {key} reviewed")
     except LookupError as error:
-        _fail(str(error))
+        fail(str(error))
 
 
 def _print_nlu(intent: str, keys: Sequence[str], show_all: bool) -> None:
@@ -259,9 +190,9 @@ def _print_nlu(intent: str, keys: Sequence[str], show_all: bool) -> None:
         return [item.text for item in inbox_items.load(session, show_all)]
 
     try:
-        texts = _audited("view inbox", "", chosen)
+        texts = audited("view inbox", "", chosen)
     except LookupError as error:
-        _fail(str(error))
+        fail(str(error))
     click.echo(inbox_items.nlu_block(intent, texts), nl=False)
 
 
@@ -296,7 +227,7 @@ def inbox(
     if nlu_intent is not None:
         _print_nlu(nlu_intent, keys, show_all)
         return
-    items = _with_log(lambda session: operations.whole_inbox(session, _me(), show_all))
+    items = with_log(lambda session: operations.whole_inbox(session, me(), show_all))
     rows = [item.as_row() for item in items]
     if output_format != "table":
         print_machine(rows, INBOX_COLUMNS, output_format)
@@ -333,7 +264,7 @@ def appointments(
     """Prints callback requests, oldest first; `appointments mark` updates one."""
     if context.invoked_subcommand is not None:
         return
-    rows = _with_log(lambda session: operations.callbacks(session, _me(), status))
+    rows = with_log(lambda session: operations.callbacks(session, me(), status))
     if output_format != "table":
         print_machine(rows, APPOINTMENT_COLUMNS, output_format)
         return
@@ -368,13 +299,13 @@ def appointments(
 @click.argument("status", type=click.Choice(APPOINTMENT_STATUSES))
 def mark(request_id: int, status: str) -> None:
     """Sets a callback request's status: new, called or closed."""
-    changed = _with_log(
+    changed = with_log(
         lambda session: operations.set_callback_status(
-            session, _me(), request_id, status
+            session, me(), request_id, status
         )
     )
     if not changed:
-        _fail(f"no callback request with id {request_id}")
+        fail(f"no callback request with id {request_id}")
     click.echo(f"callback request {request_id} is now {status}")
 
 
@@ -384,9 +315,9 @@ def mark(request_id: int, status: str) -> None:
 @format_option("jsonl: the whole report as one line; csv: one row a day.")
 def stats(days: int, until: Optional[str], output_format: str) -> None:
     """Activity of the last DAYS days (UTC): per day, rates and top topics."""
-    last = _day(until) or datetime.now(timezone.utc).date()
+    last = parse_day(until) or datetime.now(timezone.utc).date()
     first = last - timedelta(days=days - 1)
-    report = _with_log(lambda session: queries.stats(session, first, last))
+    report = with_log(lambda session: queries.stats(session, first, last))
     if output_format == "jsonl":
         print_machine([report], (), "jsonl")
         return
@@ -417,156 +348,12 @@ def stats(days: int, until: Optional[str], output_format: str) -> None:
 @FORMAT_OPTION
 def export(output_format: str) -> None:
     """Prints every logged exchange, oldest first."""
-    rows = _with_log(lambda session: operations.export_exchanges(session, _me()))
+    rows = with_log(lambda session: operations.export_exchanges(session, me()))
     if output_format != "table":
         print_machine(rows, EXCHANGE_COLUMNS, output_format)
         return
     _print_turns("Conversation log", rows, with_sender=True)
 
 
-def _default_retention() -> int:
-    try:
-        return retention_days()
-    except ValueError as error:
-        _fail(f"RETENTION_DAYS: {error}")
-
-
-@main.command()
-@click.option(
-    "--older-than",
-    "days",
-    type=click.IntRange(min=1),
-    help="Days to keep; default RETENTION_DAYS, else 90.",
-)
-def purge(days: Optional[int]) -> None:
-    """Deletes conversations older than the retention period.
-
-    Conversations with a callback request that is not closed are kept.
-    Rasa's stored events of the deleted conversations are deleted too.
-    """
-    keep = days if days is not None else _default_retention()
-    cutoff = datetime.now(timezone.utc) - timedelta(days=keep)
-    result = _with_log(lambda session: _purge_and_audit(session, cutoff, keep))
-    click.echo(
-        f"Removed {result.conversations} conversations older than {keep} days "
-        f"({result.exchanges} messages, {result.appointments} closed callback "
-        f"requests, {result.events} Rasa events); kept {result.kept_open} with an "
-        "open callback request."
-    )
-
-
-def _purge_and_audit(session: Session, cutoff: datetime, keep: int) -> Any:
-    result = purge_log(session, cutoff)
-    audit.record(
-        session,
-        cli_actor(),
-        "purge",
-        f"older than {keep} days",
-        f"{result.conversations} conversations, {result.exchanges} messages, "
-        f"{result.events} events",
-    )
-    return result
-
-
-def _read_password() -> str:
-    """The new password: prompted twice on a terminal, else the first stdin line."""
-    if sys.stdin.isatty():
-        entered: str = click.prompt(
-            "Password", hide_input=True, confirmation_prompt=True
-        )
-        return entered
-    return sys.stdin.readline().rstrip("\r\n")
-
-
-USERNAME = click.argument("username")
-
-
-def _check_username(username: str) -> str:
-    name = username.strip()
-    if not name or len(name) > 64 or not name.isprintable() or " " in name:
-        _fail("a username is 1 to 64 printable characters without spaces")
-    return name
-
-
-@main.command("add-user")
-@USERNAME
-def add_user(username: str) -> None:
-    """Creates a dashboard account, or sets its password; reads it from stdin."""
-    name = _check_username(username)
-    password = _read_password()
-    try:
-        passwords.check_strength(password)
-    except ValueError as error:
-        _fail(str(error))
-    password_hash = passwords.hash_password(password)
-    created = _audited(
-        "user added",
-        name,
-        lambda session: accounts.save(session, name, password_hash),
-    )
-    click.echo(f"{'created' if created else 'updated the password of'} {name}")
-
-
-@main.command("remove-user")
-@USERNAME
-def remove_user(username: str) -> None:
-    """Deletes a dashboard account; its open sessions end at their next request."""
-    removed = _audited(
-        "user removed", username, lambda session: accounts.remove(session, username)
-    )
-    if not removed:
-        _fail(f"no account called {username!r}")
-    click.echo(f"removed {username}")
-
-
-@main.command()
-def users() -> None:
-    """Lists dashboard accounts."""
-    for name in _with_log(accounts.usernames):
-        click.echo(name)
-
-
-@main.command("audit")
-@click.option(
-    "--limit", type=click.IntRange(1, 100_000), default=100, show_default=True
-)
-@FORMAT_OPTION
-def audit_trail(limit: int, output_format: str) -> None:
-    """Prints the audit trail, newest first: who viewed or changed what."""
-    rows: List[Row] = _with_log(lambda session: audit.recent(session, limit))
-    if output_format != "table":
-        print_machine(rows, AUDIT_COLUMNS, output_format)
-        return
-    columns = [fixed("time (UTC)"), free("who"), fixed("from"), fixed("action")]
-    columns += [free("what"), free("detail")]
-    cells = [
-        [
-            minute(row["time"]),
-            row["actor"],
-            row["address"],
-            row["action"],
-            row["target"],
-            row["detail"],
-        ]
-        for row in rows
-    ]
-    print_table("Audit trail", columns, cells)
-
-
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option(
-    "--port",
-    type=click.IntRange(1, 65535),
-    default=lambda: int(os.environ.get("DASHBOARD_PORT", "8001")),
-    help="Default: DASHBOARD_PORT, else 8001.",
-)
-def dashboard(host: str, port: int) -> None:
-    """Serves the staff dashboard (put it behind TLS for other machines)."""
-    # Imported here: the other commands should not pay for loading Flask.
-    from staff.dashboard.server import serve
-
-    serve(host, port)
-
-
-main.add_command(notify)
+for command in (add_user, remove_user, users, purge, audit_trail, dashboard, notify):
+    main.add_command(command)
