@@ -201,20 +201,36 @@ def save_feedback(session: Session, record: FeedbackRecord) -> None:
     )
 
 
+# The rows staff tools read, column by column: the one description of each
+# (the CLI's and the dashboard's tables and exports follow it).
+TURN_FIELDS = (
+    "time",
+    "text",
+    "text_truncated",
+    "intent",
+    "confidence",
+    "answer_key",
+    "reply",
+    "is_fallback",
+    "is_emergency",
+    "is_out_of_scope",
+)
+APPOINTMENT_FIELDS = (
+    "id",
+    "sender_id",
+    "name",
+    "phone",
+    "best_time",
+    "reason",
+    "status",
+    "created",
+)
+
+
 def exchange_row(exchange: Exchange) -> Dict[str, Any]:
     """One turn as a plain row, without its sender: exports and transcripts alike."""
-    return {
-        "time": exchange.time.isoformat(),
-        "text": exchange.text,
-        "text_truncated": exchange.text_truncated,
-        "intent": exchange.intent,
-        "confidence": exchange.confidence,
-        "answer_key": exchange.answer_key,
-        "reply": exchange.reply,
-        "is_fallback": exchange.is_fallback,
-        "is_emergency": exchange.is_emergency,
-        "is_out_of_scope": exchange.is_out_of_scope,
-    }
+    row = {field: getattr(exchange, field) for field in TURN_FIELDS}
+    return {**row, "time": exchange.time.isoformat()}
 
 
 def exchanges(session: Session) -> List[Dict[str, Any]]:
@@ -256,18 +272,21 @@ def appointments(
         query = query.where(AppointmentRequest.status == status)
     query = query.offset(offset).limit(limit)
     return [
-        {
-            "id": request.id,
-            "sender_id": sender_id,
-            "name": request.name,
-            "phone": request.phone,
-            "best_time": request.best_time,
-            "reason": request.reason,
-            "status": request.status,
-            "created": request.created_at.isoformat(),
-        }
+        _appointment_row(request, sender_id)
         for request, sender_id in session.execute(query)
     ]
+
+
+def _appointment_row(request: AppointmentRequest, sender_id: str) -> Dict[str, Any]:
+    """A callback request as a plain row, in APPOINTMENT_FIELDS order."""
+    values = {
+        "sender_id": sender_id,
+        "created": request.created_at.isoformat(),
+    }
+    return {
+        field: values[field] if field in values else getattr(request, field)
+        for field in APPOINTMENT_FIELDS
+    }
 
 
 def count_appointments(session: Session, status: Optional[str] = None) -> int:

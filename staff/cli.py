@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from clinic_log import queries
 from clinic_log.models import APPOINTMENT_STATUSES
+from clinic_log.repository import APPOINTMENT_FIELDS
 from staff import inbox as inbox_items
 from staff import operations
 from staff.cli_accounts import add_user, remove_user, users
@@ -39,16 +40,7 @@ from staff.output import (
     print_table,
 )
 
-APPOINTMENT_COLUMNS = (
-    "id",
-    "sender_id",
-    "name",
-    "phone",
-    "best_time",
-    "reason",
-    "status",
-    "created",
-)
+APPOINTMENT_COLUMNS = APPOINTMENT_FIELDS
 CONVERSATION_COLUMNS = (
     "sender_id",
     "channel",

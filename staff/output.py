@@ -17,6 +17,8 @@ from rich.console import Console
 from rich.table import Column, Table
 from rich.text import Text
 
+from clinic_log.repository import TURN_FIELDS
+
 Row = Dict[str, Any]
 
 # A spreadsheet runs a cell starting with these as a formula (OWASP's list).
@@ -29,18 +31,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # One turn of a conversation, as transcripts and exports list it.
-TURN_COLUMNS = (
-    "time",
-    "text",
-    "text_truncated",
-    "intent",
-    "confidence",
-    "answer_key",
-    "reply",
-    "is_fallback",
-    "is_emergency",
-    "is_out_of_scope",
-)
+TURN_COLUMNS = TURN_FIELDS
 EXCHANGE_COLUMNS = ("sender_id", *TURN_COLUMNS)
 
 
