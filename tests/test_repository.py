@@ -11,29 +11,9 @@ from clinic_log.database import session_scope
 from clinic_log.models import AppointmentRequest, Conversation, Exchange, Feedback
 from tests.support.log_records import T0, appointment, at, exchange, feedback
 
-EXCHANGE_KEYS = {
-    "sender_id",
-    "time",
-    "text",
-    "text_truncated",
-    "intent",
-    "confidence",
-    "answer_key",
-    "reply",
-    "is_fallback",
-    "is_emergency",
-    "is_out_of_scope",
-}
-APPOINTMENT_KEYS = {
-    "id",
-    "sender_id",
-    "name",
-    "phone",
-    "best_time",
-    "reason",
-    "status",
-    "created",
-}
+# Rows carry exactly the described columns, in the described order.
+EXCHANGE_KEYS = ["sender_id", *repository.TURN_FIELDS]
+APPOINTMENT_KEYS = list(repository.APPOINTMENT_FIELDS)
 
 AWKWARD_TEXTS = {
     "sql": "'; DROP TABLE exchanges; -- \" OR 1=1 /* %s %(x)s ? :name",
@@ -174,7 +154,7 @@ def test_exchanges_export_is_ordered_by_time_then_insertion(session_factory):
         rows = repository.exchanges(session)
     assert [row["text"] for row in rows] == ["first", "second", "third"]
     assert [row["sender_id"] for row in rows] == ["a", "c", "b"]
-    assert all(set(row) == EXCHANGE_KEYS for row in rows)
+    assert all(list(row) == EXCHANGE_KEYS for row in rows)
     assert rows[0]["time"] == at(1).isoformat()
     assert rows[0]["confidence"] == pytest.approx(0.93)
     assert rows[0]["answer_key"] == "utter_faq/duration"
@@ -194,7 +174,7 @@ def test_appointment_starts_new_and_is_stored_once(session_factory):
     with session_scope(session_factory) as session:
         rows = repository.appointments(session)
     assert len(rows) == 1
-    assert set(rows[0]) == APPOINTMENT_KEYS
+    assert list(rows[0]) == APPOINTMENT_KEYS
     assert rows[0]["status"] == "new"
     assert rows[0]["created"] == T0.isoformat()
 
