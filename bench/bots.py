@@ -13,41 +13,16 @@ machine in the same run.
 import os
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
-
-import yaml
+from typing import Dict, List
 
 from bench.progress import run_step
 from bench.servers import RunningBot, rasa_environment, start_bot
+from clinic_launch import AssistantPlan
 from cluster.processes import free_port
 
 RASA = str(Path(sys.executable).parent / "rasa")
 DEFAULT_WORKERS = "2"  # as scripts/run.sh
 STOCK_INIT_TIMEOUT_S = 600
-
-
-def _assistant_endpoints(root: Path, action_port: int, workdir: Path) -> Path:
-    """The project's endpoints.yml, pointed at the benchmark's action server."""
-    endpoints: Dict[str, Any] = yaml.safe_load(
-        (root / "endpoints.yml").read_text(encoding="utf-8")
-    )
-    endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{action_port}/webhook"}
-    path = workdir / "endpoints.yml"
-    path.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
-    return path
-
-
-def _assistant_credentials(root: Path, workdir: Path, parse_cache: bool) -> Path:
-    """The project's credentials.yml, with the NLU cache switched off if asked."""
-    if parse_cache:
-        return root / "credentials.yml"
-    credentials: Dict[str, Any] = yaml.safe_load(
-        (root / "credentials.yml").read_text(encoding="utf-8")
-    )
-    credentials["clinic_channel.ClinicRestInput"]["parse_cache_size"] = 0
-    path = workdir / "credentials-no-cache.yml"
-    path.write_text(yaml.safe_dump(credentials), encoding="utf-8")
-    return path
 
 
 def start_assistant(
@@ -57,37 +32,34 @@ def start_assistant(
 
     `parse_cache=False` measures every message going through NLU.
     """
-    rasa_port, action_port = free_port(), free_port()
-    endpoints = _assistant_endpoints(root, action_port, workdir)
-    credentials = _assistant_credentials(root, workdir, parse_cache)
-    workers = os.environ.get("RASA_WORKERS", DEFAULT_WORKERS)
-    environment = {
-        **rasa_environment(root),
-        "DATABASE_URL": f"sqlite:///{workdir / 'clinic.db'}",
-        "SANIC_WORKERS": workers,
-    }
-    environment.pop("REDIS_URL", None)
+    rasa_port = free_port()
+    workers = int(os.environ.get("RASA_WORKERS", DEFAULT_WORKERS))
+    socket = workdir / f"redis-{rasa_port}.sock"
+    plan = AssistantPlan(
+        model=model,
+        database_url=f"sqlite:///{workdir / 'clinic.db'}",
+        rasa_port=rasa_port,
+        action_port=free_port(),
+        workers=workers,
+        redis_url=f"unix://{socket}" if workers > 1 else None,
+        channel_settings={} if parse_cache else {"parse_cache_size": 0},
+        root=root,
+    )
+    folder = workdir / f"assistant-{rasa_port}"
+    folder.mkdir()
+    endpoints, credentials = plan.write_configuration(folder)
     commands: Dict[str, List[str]] = {
-        "rasa": [
-            sys.executable, "-m", "clinic_rasa", "run", "--model", str(model),
-            "--interface", "127.0.0.1",
-            "--port", str(rasa_port), "--credentials", str(credentials),
-            "--endpoints", str(endpoints),
-        ],
-        "actions": [
-            RASA, "run", "actions", "--port", str(action_port), "--actions", "actions",
-        ],
-    }  # fmt: skip
-    if int(workers) > 1:
-        socket = workdir / f"redis-{rasa_port}.sock"
+        "rasa": plan.rasa_command(endpoints, credentials),
+        "actions": plan.action_server_command(),
+    }
+    if workers > 1:
         commands["redis"] = [str(root / "scripts" / "run_lock_redis.sh"), str(socket)]
-        environment["REDIS_URL"] = f"unix://{socket}"
     return start_bot(
         commands,
-        f"http://127.0.0.1:{rasa_port}",
+        plan.rasa_url,
         probe_message="hello",
         cwd=root,
-        env=environment,
+        env=plan.environment(),
         log_path=workdir / "assistant.log",
     )
 

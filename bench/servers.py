@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Dict, List, Mapping, Optional, Sequence
 
+from clinic_launch import RASA_ENVIRONMENT
+
 FIRST_ANSWER_TIMEOUT_S = 240.0
 
 
@@ -134,10 +136,4 @@ def _tail(path: Path, lines: int = 30) -> str:
 
 def rasa_environment(root: Path) -> Dict[str, str]:
     """The environment Rasa runs in here: offline, quiet, our packages importable."""
-    return {
-        **os.environ,
-        "PYTHONPATH": str(root),
-        "RASA_TELEMETRY_ENABLED": "false",
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-    }
+    return {**os.environ, "PYTHONPATH": str(root), **RASA_ENVIRONMENT}

@@ -19,6 +19,7 @@ from typing import Callable, Dict, List, Optional
 
 import redis as redis_client
 
+from clinic_launch import AssistantPlan
 from clinic_log.migrations import upgrade
 from cluster.nginx import start_nginx
 from cluster.postgres import Postgres, start_postgres
@@ -157,7 +158,7 @@ class Cluster:
             self._start(
                 "notifier",
                 [sys.executable, "-m", "staff", "notify", "--watch"],
-                DASHBOARD_URL=self.dashboard_url,
+                self._plan().environment(DASHBOARD_URL=self.dashboard_url),
             )
         nginx = start_nginx(
             self.workdir / "nginx",
@@ -197,53 +198,57 @@ class Cluster:
         for service in self.services:
             service.check_alive()
 
-    def _environment(self, **extra: str) -> Dict[str, str]:
-        return {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "RASA_TELEMETRY_ENABLED": "false",
-            "TF_CPP_MIN_LOG_LEVEL": "2",
-            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-            "DATABASE_URL": self.database_url,
-            **extra,
-        }
+    def _plan(self, rasa_port: int = 0, action_port: int = 0) -> AssistantPlan:
+        """The assistant every server of the cluster is part of.
 
-    def _start(self, name: str, command: List[str], **extra: str) -> Service:
-        service = spawn(
-            name, command, self.logs, env=self._environment(**extra), cwd=ROOT
+        The cluster's own endpoints and credentials (deploy/), Rasa reaching the
+        action servers through nginx, the log writers' journal with the cluster.
+        """
+        assert self.redis is not None
+        return AssistantPlan(
+            model=self.settings.model,
+            database_url=self.database_url,
+            rasa_port=rasa_port,
+            action_port=action_port,
+            redis_url=self.redis.url,
+            action_url=f"http://127.0.0.1:{self.actions_port}/webhook",
+            journal_dir=self.workdir / "journal",
+            endpoints_file=DEPLOY / "endpoints.cluster.yml",
+            credentials_file=DEPLOY / "credentials.cluster.yml",
         )
+
+    def _start(
+        self, name: str, command: List[str], environment: Dict[str, str]
+    ) -> Service:
+        service = spawn(name, command, self.logs, env=environment, cwd=ROOT)
         self.services.append(service)
         return service
 
     def _start_action_server(self, index: int) -> Service:
+        plan = self._plan(action_port=self.action_ports[index])
         return self._start(
             f"action-server-{index + 1}",
-            [_venv_bin("rasa"), "run", "actions", "--actions", "actions",
-             "--port", str(self.action_ports[index])],
-            SANIC_HOST="127.0.0.1",
-            # The log writer's write-ahead journal stays with this cluster.
-            CLINIC_JOURNAL_DIR=str(self.workdir / "journal"),
-        )  # fmt: skip
+            plan.action_server_command(),
+            plan.action_environment(),
+        )
 
     def _start_rasa(self, index: int) -> Service:
-        assert self.redis is not None
+        plan = self._plan(rasa_port=self.rasa_ports[index])
+        folder = self.workdir / f"rasa-server-{index + 1}"
+        folder.mkdir()
+        endpoints, credentials = plan.write_configuration(folder)
         return self._start(
             f"rasa-server-{index + 1}",
-            [_venv_bin("python"), "-m", "clinic_rasa", "run",
-             "--model", str(self.settings.model),
-             "--interface", "127.0.0.1", "--port", str(self.rasa_ports[index]),
-             "--credentials", str(DEPLOY / "credentials.cluster.yml"),
-             "--endpoints", str(DEPLOY / "endpoints.cluster.yml")],
-            ACTION_SERVER_URL=f"http://127.0.0.1:{self.actions_port}/webhook",
-            REDIS_URL=self.redis.url,
-        )  # fmt: skip
+            plan.rasa_command(endpoints, credentials),
+            plan.environment(),
+        )
 
     def _start_dashboard(self) -> Service:
         return self._start(
             "dashboard",
             [sys.executable, "-m", "staff", "dashboard",
              "--host", "127.0.0.1", "--port", str(self.dashboard_port)],
-            DASHBOARD_SECRET_KEY=secrets.token_urlsafe(32),
+            self._plan().environment(DASHBOARD_SECRET_KEY=secrets.token_urlsafe(32)),
         )  # fmt: skip
 
     @staticmethod
@@ -261,8 +266,3 @@ class Cluster:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-
-
-def _venv_bin(name: str) -> str:
-    """A console script of the Python environment running the cluster."""
-    return str(Path(sys.executable).parent / name)

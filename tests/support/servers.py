@@ -3,7 +3,6 @@
 import json
 import os
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -12,8 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-import yaml
-
+from clinic_launch import AssistantPlan
 from cluster.processes import free_port
 
 STARTUP_TIMEOUT_S = 180
@@ -134,21 +132,7 @@ class AssistantServers:
             self.workdir.cleanup()
 
 
-CHANNEL = "clinic_channel.ClinicRestInput"
 UNLIMITED_PER_MINUTE = 1_000_000
-
-
-def write_credentials(root: Path, path: Path, **channel_settings: Any) -> Path:
-    """credentials.yml with the rate limits lifted and `channel_settings` applied."""
-    credentials = yaml.safe_load((root / "credentials.yml").read_text("utf-8"))
-    credentials[CHANNEL] = {
-        **(credentials[CHANNEL] or {}),
-        "per_sender_per_minute": UNLIMITED_PER_MINUTE,
-        "per_address_per_minute": UNLIMITED_PER_MINUTE,
-        **channel_settings,
-    }
-    path.write_text(yaml.safe_dump(credentials), encoding="utf-8")
-    return path
 
 
 def start_assistant(
@@ -158,7 +142,7 @@ def start_assistant(
     redis_url: Optional[str] = None,
     **channel_settings: Any,
 ) -> AssistantServers:
-    """Starts the action server and the Rasa server on free ports.
+    """Starts the action server and the Rasa server on free ports, from a plan.
 
     Both log to `database_url`, as `make run` does with DATABASE_URL.
     `cors_origin`, if given, is the web origin allowed to call the webhook
@@ -167,44 +151,37 @@ def start_assistant(
     and rate limits there, as `make run` does by default.
     The channel's settings are credentials.yml's with the rate limits lifted
     (every test visitor comes from 127.0.0.1), then `channel_settings`. The
-    action server listens on loopback only, as in scripts/run.sh, and
-    journals log records in the temporary folder.
+    action server journals log records in the temporary folder.
     """
-    rasa = str(Path(sys.executable).parent / "rasa")
-    rasa_port, action_port = free_port(), free_port()
     workdir = tempfile.TemporaryDirectory(prefix="assistant-test-")
-    endpoints = Path(workdir.name) / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        "tracker_store:\n  type: clinic_rasa.tracker_store.ClinicTrackerStore\n"
-        "lock_store:\n  type: clinic_rasa.lock_store.ConversationLockStore\n",
-        encoding="utf-8",
+    folder = Path(workdir.name)
+    plan = AssistantPlan(
+        model=trained_model(root),
+        database_url=database_url,
+        rasa_port=free_port(),
+        action_port=free_port(),
+        workers=2 if redis_url else 1,
+        redis_url=redis_url,
+        journal_dir=folder / "journal",
+        cors_origins=[cors_origin] if cors_origin else [],
+        channel_settings={
+            "per_sender_per_minute": UNLIMITED_PER_MINUTE,
+            "per_address_per_minute": UNLIMITED_PER_MINUTE,
+            **channel_settings,
+        },
+        root=root,
     )
-    credentials = write_credentials(
-        root, Path(workdir.name) / "credentials.yml", **channel_settings
-    )
-    environment = {
-        **os.environ,
-        "PYTHONPATH": str(root),
-        "DATABASE_URL": database_url,
-        "CLINIC_JOURNAL_DIR": str(Path(workdir.name) / "journal"),
-    }
-    environment.pop("REDIS_URL", None)
-    if redis_url:
-        environment.update(REDIS_URL=redis_url, SANIC_WORKERS="2")
-    cors = ["--cors", cors_origin] if cors_origin else []
-    log = open(Path(workdir.name) / "servers.log", "wb")  # noqa: SIM115
+    endpoints, credentials = plan.write_configuration(folder)
+    log = open(folder / "servers.log", "wb")  # noqa: SIM115
     action_server = ActionServer(
-        command=[
-            rasa, "run", "actions", "--port", str(action_port), "--actions", "actions"
-        ],
-        port=action_port,
-        environment={**environment, "SANIC_HOST": "127.0.0.1"},
+        command=plan.action_server_command(),
+        port=plan.action_port,
+        environment=plan.action_environment(),
         cwd=root,
         log=log,
-    )  # fmt: skip
+    )
     servers = AssistantServers(
-        f"http://127.0.0.1:{rasa_port}",
+        plan.rasa_url,
         database_url=database_url,
         workdir=workdir,
         action_server=action_server,
@@ -212,16 +189,12 @@ def start_assistant(
     try:
         servers.processes.append(action_server.spawn())
         rasa_server = subprocess.Popen(
-            [
-                sys.executable, "-m", "clinic_rasa", "run",
-                "--model", str(trained_model(root)),
-                "--interface", "127.0.0.1", "--port", str(rasa_port),
-                "--endpoints", str(endpoints),
-                "--credentials", str(credentials),
-                *cors,
-            ],
-            cwd=root, env=environment, stdout=log, stderr=log,
-        )  # fmt: skip
+            plan.rasa_command(endpoints, credentials),
+            cwd=root,
+            env=plan.environment(),
+            stdout=log,
+            stderr=log,
+        )
         servers.processes.append(rasa_server)
         wait_until_up(action_server.health_url, servers.processes[0], STARTUP_TIMEOUT_S)
         wait_until_up(f"{servers.rasa_url}/", rasa_server, STARTUP_TIMEOUT_S)
