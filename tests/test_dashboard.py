@@ -13,7 +13,7 @@ from flask import Flask
 
 from clinic_log import accounts
 from clinic_log.database import make_engine, make_session_factory, session_scope
-from staff.dashboard import security
+from staff.dashboard import DashboardSettings, security
 from tests.support.dashboard_support import (
     PASSWORD,
     add_user,
@@ -334,3 +334,19 @@ def test_cut_messages_are_marked(log_url, staff):
 
     assert "(cut)" in staff.get("/conversations/v8").get_data(as_text=True)
     assert "(cut)" in staff.get("/inbox").get_data(as_text=True)
+
+
+def test_times_are_shown_on_the_clinics_clock(log_url):
+    """The log keeps UTC; staff read Eastern time (09:21 UTC is 04:21 EST)."""
+    client = make_app(log_url, time_zone="America/New_York").test_client()
+    sign_in(client)
+
+    callbacks = client.get("/appointments").get_data(as_text=True)
+
+    # The header names the zone as the clock shows it today (EST or EDT).
+    assert re.search(r"<th>Requested \(E[SD]T\)</th>", callbacks)
+    assert "2026-11-23 04:21" in callbacks and "2026-11-23 09:21" not in callbacks
+    transcript = client.get("/conversations/visitor-2").get_data(as_text=True)
+    assert "2026-11-23 04:10:00" in transcript
+    with pytest.raises(ValueError, match="not a time zone name"):
+        DashboardSettings(secret_key="k", time_zone="Florida/Jacksonville")

@@ -9,10 +9,23 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from clinic_log.settings import REPO_ROOT
 
 SECRET_KEY_FILE = REPO_ROOT / "var" / "dashboard_secret_key"
+# The clinic is in Jacksonville, Florida (area code 904): Eastern Time.
+CLINIC_TIME_ZONE = "America/New_York"
+
+
+def clinic_zone(name: str) -> ZoneInfo:
+    """The time zone called `name`; ValueError with an example if there is none."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"CLINIC_TIMEZONE {name!r} is not a time zone name like America/New_York"
+        ) from None
 
 
 def _flag(name: str) -> bool:
@@ -62,6 +75,12 @@ class DashboardSettings:
     max_failures_per_user: int = 5
     max_failures_per_address: int = 20
     failure_window_minutes: int = 15
+    # The clinic's time zone: times are shown in it (the log keeps UTC).
+    time_zone: str = CLINIC_TIME_ZONE
+
+    def __post_init__(self) -> None:
+        """Refuses a time zone name the system does not know."""
+        clinic_zone(self.time_zone)
 
     @classmethod
     def from_environment(cls) -> "DashboardSettings":
@@ -71,4 +90,5 @@ class DashboardSettings:
             session_minutes=_number("DASHBOARD_SESSION_MINUTES", 30),
             secure_cookies=_flag("DASHBOARD_SECURE_COOKIES"),
             proxies=_number("DASHBOARD_PROXIES", 0),
+            time_zone=os.environ.get("CLINIC_TIMEZONE", "").strip() or CLINIC_TIME_ZONE,
         )

@@ -30,8 +30,9 @@ from staff import inbox as inbox_items
 from staff import operations
 from staff.dashboard.auth import client_address
 from staff.dashboard.charts import day_chart, ranking_chart
-from staff.dashboard.context import actor, log_sessions
+from staff.dashboard.context import actor, log_sessions, settings
 from staff.dashboard.paging import Page, requested_page
+from staff.dashboard.settings import clinic_zone
 from staff.output import EXCHANGE_COLUMNS, machine_text, percent
 
 T = TypeVar("T")
@@ -58,6 +59,20 @@ def navigation_counts() -> Dict[str, Any]:
             lambda session: repository.count_appointments(session, NEW)
         )
     }
+
+
+@blueprint.app_template_filter("clinic_time")
+def clinic_time(moment: str, seconds: bool = False) -> str:
+    """A logged UTC time (ISO text) as the clinic's clock shows it."""
+    shown = datetime.fromisoformat(moment).astimezone(clinic_zone(settings().time_zone))
+    return shown.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+@blueprint.app_context_processor
+def clinic_clock() -> Dict[str, Any]:
+    """The time zone's short name for column headers ("EST", "EDT")."""
+    zone = clinic_zone(settings().time_zone)
+    return {"clinic_zone": datetime.now(zone).tzname()}
 
 
 @blueprint.app_template_filter("topic_name")
