@@ -279,14 +279,8 @@ def appointments(
 
 def _appointment_row(request: AppointmentRequest, sender_id: str) -> Dict[str, Any]:
     """A callback request as a plain row, in APPOINTMENT_FIELDS order."""
-    values = {
-        "sender_id": sender_id,
-        "created": request.created_at.isoformat(),
-    }
-    return {
-        field: values[field] if field in values else getattr(request, field)
-        for field in APPOINTMENT_FIELDS
-    }
+    row = {field: getattr(request, field, None) for field in APPOINTMENT_FIELDS}
+    return {**row, "sender_id": sender_id, "created": request.created_at.isoformat()}
 
 
 def count_appointments(session: Session, status: Optional[str] = None) -> int:

@@ -6,7 +6,7 @@ change is written to the audit trail with the signed-in user and address.
 
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Callable, Dict, List, Optional, TypeVar
+from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar
 
 from flask import (
     Blueprint,
@@ -97,16 +97,26 @@ def home() -> ResponseReturnValue:
     return redirect(url_for("views.conversations"))
 
 
-def _paged(number: int, total: int) -> Page:
-    """Page `number`, or the last one when the list has shrunk below it."""
-    last = Page(1, total).count
-    return Page(min(number, last), total)
+def _read_page(
+    count: Callable[[Session], int], rows: Callable[[Session, int, int], T]
+) -> Tuple[Page, T]:
+    """The requested page of a list and its rows, counted and read in one session.
+
+    Past the end (the list shrank since the link was made) means the last page.
+    """
+    number = requested_page()
+
+    def listed(session: Session) -> Tuple[Page, T]:
+        total = count(session)
+        shown = Page(min(number, Page(1, total).count), total)
+        return shown, rows(session, shown.offset, shown.size)
+
+    return _read(listed)
 
 
 @blueprint.route("/conversations")
 def conversations() -> ResponseReturnValue:
     """Conversations, newest first, filtered as on the command line; paged."""
-    number = requested_page()
     wanted = queries.ConversationFilter(
         since=_day_arg("since"),
         until=_day_arg("until"),
@@ -117,13 +127,12 @@ def conversations() -> ResponseReturnValue:
         search=request.args.get("search", "").strip() or None,
     )
 
-    def listed(session: Session) -> Any:
-        shown = _paged(number, queries.count_conversations(session, wanted))
-        page_of = replace(wanted, offset=shown.offset, limit=shown.size)
-        rows = queries.conversations(session, page_of)
-        return shown, rows
-
-    shown, rows = _read(listed)
+    shown, rows = _read_page(
+        lambda session: queries.count_conversations(session, wanted),
+        lambda session, offset, size: queries.conversations(
+            session, replace(wanted, offset=offset, limit=size)
+        ),
+    )
     return render_template(
         "conversations.html", rows=rows, args=request.args, page=shown
     )
@@ -142,16 +151,12 @@ def transcript(sender: str) -> ResponseReturnValue:
 def inbox() -> ResponseReturnValue:
     """Unanswered questions, grouped, a page at a time; reviewed ones on request."""
     show_all = bool(request.args.get("all"))
-    number = requested_page()
-
-    def listed(session: Session) -> Any:
-        shown = _paged(number, inbox_items.count(session, show_all))
-        found = operations.inbox_page(
-            session, _me(), show_all, shown.offset, shown.size
-        )
-        return shown, found.items
-
-    shown, items = _read(listed)
+    shown, items = _read_page(
+        lambda session: inbox_items.count(session, show_all),
+        lambda session, offset, size: (
+            operations.inbox_page(session, _me(), show_all, offset, size).items
+        ),
+    )
     return render_template(
         "inbox.html",
         items=items,
@@ -195,16 +200,12 @@ def appointments() -> ResponseReturnValue:
     status = request.args.get("status") or None
     if status is not None and status not in APPOINTMENT_STATUSES:
         abort(400, "unknown status")
-    number = requested_page()
-
-    def listed(session: Session) -> Any:
-        shown = _paged(number, repository.count_appointments(session, status))
-        rows = operations.callbacks(
-            session, _me(), status, True, shown.offset, shown.size
-        )
-        return shown, rows
-
-    shown, rows = _read(listed)
+    shown, rows = _read_page(
+        lambda session: repository.count_appointments(session, status),
+        lambda session, offset, size: operations.callbacks(
+            session, _me(), status, True, offset, size
+        ),
+    )
     return render_template(
         "appointments.html",
         rows=rows,
