@@ -138,12 +138,14 @@ $(AUDIT_VENV)/.installed: requirements-audit.txt | $(INSTALLED)
 audit: $(AUDIT_VENV)/.installed
 	$(AUDIT_VENV)/bin/python scripts/audit.py
 
-# Re-resolves requirements.in into the hashed lock file, with pip-tools kept in
-# a venv of its own so it never touches the project's resolve.
+# Re-resolves requirements-dev.in (which includes requirements.in) into the
+# hashed lock file, with pip-tools kept in a venv of its own so it never touches
+# the project's resolve, then derives the image's run-time lock from it.
 lock:
 	test -x .venv-tools/bin/pip-compile || { python3.10 -m venv .venv-tools && .venv-tools/bin/pip install pip-tools==7.6.2; }
 	.venv-tools/bin/pip-compile --generate-hashes --allow-unsafe --strip-extras \
-		--no-emit-index-url --no-emit-find-links --output-file=requirements.txt requirements.in
+		--no-emit-index-url --no-emit-find-links --output-file=requirements.txt requirements-dev.in
+	$(BIN)/python scripts/runtime_lock.py
 
 # Answer quality and speed next to a stock `rasa init` bot (about 15 minutes on
 # two cores; loopback only). Table on stdout, JSON and chart in bench/results/.

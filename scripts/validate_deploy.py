@@ -3,16 +3,12 @@
 Runs in its own venv (`make validate-deploy`, deploy/requirements-validate.txt):
 
 - yamllint on every file;
-- our manifests (every file but the Helm values) against the Kubernetes API's
-  JSON schemas bundled in kubernetes-validate, strictly (unknown fields fail);
-- the Helm values for Rasa's chart, which cannot be rendered here (the chart
-  is not on a registry this machine reaches): its top-level keys against the
-  chart's documented ones, the Kubernetes objects it hands to the chart
-  (resources, probes, env, security contexts, strategy) schema-checked inside
-  a Deployment built the way the chart builds one, every ${VARIABLE} of its
-  endpoints provided by extraEnv, and its action-server URL pointing at the
-  Service in action-server.yaml, its pod labels matching what the action
-  servers' NetworkPolicy admits;
+- every manifest against the Kubernetes API's JSON schemas bundled in
+  kubernetes-validate, strictly (unknown fields fail);
+- the wiring: the Rasa servers' env provides every ${VARIABLE} of
+  deploy/endpoints.cluster.yml and points ACTION_SERVER_URL at a Service and
+  its port, every NetworkPolicy admits pods that some workload runs, and all
+  workloads run one image;
 - every Secret reference names a secret and key that docs/deploy.md creates.
 """
 
@@ -28,7 +24,8 @@ from yamllint.config import YamlLintConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 K8S = ROOT / "deploy" / "k8s"
-VALUES_NAME = "rasa-values.yaml"
+# What every Rasa server reads; its ${VARIABLES} come from the environment.
+ENDPOINTS = ROOT / "deploy" / "endpoints.cluster.yml"
 KUBERNETES_VERSION = "1.30.0"
 YAMLLINT = YamlLintConfig(
     "extends: default\n"
@@ -43,17 +40,6 @@ SECRETS: Dict[str, Set[str]] = {
     "clinic-dashboard": {"secret-key"},
     "clinic-smtp": {"host", "user", "password", "from", "to"},
 }
-# Top-level keys documented for Rasa's chart (rasa 1.17.x, its README's table).
-CHART_KEYS = {
-    "affinity", "applicationSettings", "args", "autoscaling", "command",
-    "deploymentAnnotations", "deploymentLabels", "duckling", "extraArgs",
-    "extraContainers", "extraEnv", "fullnameOverride", "global", "image",
-    "ingress", "initContainers", "livenessProbe", "nameOverride", "networkPolicy",
-    "nginx", "nodeSelector", "podAnnotations", "podLabels", "podSecurityContext",
-    "postgresql", "rabbitmq", "rasa-action-server", "readinessProbe", "redis",
-    "registry", "replicaCount", "resources", "securityContext", "service",
-    "serviceAccount", "strategy", "tolerations", "volumeMounts", "volumes",
-}  # fmt: skip
 
 
 def lint(path: Path) -> List[str]:
@@ -78,12 +64,11 @@ def schema_errors(resource: Dict[str, Any], where: str) -> List[str]:
 
 
 def manifests(folder: Path) -> Iterator[Tuple[Path, Dict[str, Any]]]:
-    """Every resource in every manifest file (all but the Helm values)."""
+    """Every resource in every manifest file."""
     for path in sorted(folder.glob("*.yaml")):
-        if path.name != VALUES_NAME:
-            for document in yaml.safe_load_all(path.read_text(encoding="utf-8")):
-                if document:
-                    yield path, document
+        for document in yaml.safe_load_all(path.read_text(encoding="utf-8")):
+            if document:
+                yield path, document
 
 
 def secret_refs(node: Any) -> Iterator[Tuple[str, str]]:
@@ -99,65 +84,35 @@ def secret_refs(node: Any) -> Iterator[Tuple[str, str]]:
             yield from secret_refs(item)
 
 
-def deployment_from_values(values: Dict[str, Any]) -> Dict[str, Any]:
-    """A Deployment built from the values the way the chart builds its own.
-
-    A value left out takes the chart's documented default.
-    """
-    image = values.get("image", {})
-    settings = values.get("applicationSettings", {})
-    container = {
-        "name": "rasa",
-        "image": f"{values.get('registry', 'docker.io/rasa')}/"
-        f"{image.get('name', 'rasa')}:{image.get('tag', '3.2.6')}",
-        "ports": [{"name": "http", "containerPort": settings.get("port", 5005)}],
-        "env": values.get("extraEnv", []),
-        "resources": values.get("resources", {}),
-        "readinessProbe": values.get("readinessProbe"),
-        "livenessProbe": values.get("livenessProbe"),
-        "securityContext": values.get("securityContext", {}),
-    }
-    labels = {"app.kubernetes.io/name": "rasa"}
-    return {
-        "apiVersion": "apps/v1",
-        "kind": "Deployment",
-        "metadata": {"name": "rasa", "labels": labels},
-        "spec": {
-            "replicas": values.get("replicaCount", 1),
-            "strategy": values.get("strategy", {"type": "RollingUpdate"}),
-            "selector": {"matchLabels": labels},
-            "template": {
-                "metadata": {"labels": labels},
-                "spec": {
-                    "securityContext": values.get("podSecurityContext", {}),
-                    "containers": [container],
-                },
-            },
-        },
-    }
+def containers(folder: Path) -> Iterator[Tuple[str, Dict[str, Any]]]:
+    """(where, container) for every container of every workload in `folder`."""
+    for path, resource in manifests(folder):
+        spec = resource.get("spec", {}).get("template", {}).get("spec", {})
+        for container in spec.get("containers", []):
+            yield f"{path.name}: {resource['metadata']['name']}", container
 
 
-def check_values(path: Path, services: Dict[str, int]) -> List[str]:
-    """The chart values: known keys, valid embedded objects, consistent wiring."""
-    values = yaml.safe_load(path.read_text(encoding="utf-8"))
-    errors = [
-        f"{path.name}: {key!r} is not a documented value of Rasa's chart"
-        for key in sorted(set(values) - CHART_KEYS)
-    ]
-    errors += schema_errors(deployment_from_values(values), f"{path.name} (as run)")
-    provided = {entry.get("name") for entry in values.get("extraEnv", [])}
-    endpoints = yaml.safe_dump(
-        values.get("applicationSettings", {}).get("endpoints", {})
-    )
-    for variable in sorted(set(re.findall(r"\$\{(\w+)\}", endpoints)) - provided):
-        errors.append(f"{path.name}: endpoints use ${{{variable}}}, not in extraEnv")
-    action_url = str(
-        values.get("rasa-action-server", {}).get("external", {}).get("url")
-    )
-    match = re.fullmatch(r"http://([\w-]+):(\d+)", action_url)
-    if match is None or services.get(match.group(1)) != int(match.group(2)):
-        errors.append(f"{path.name}: {action_url} is no Service in deploy/k8s/")
-    errors += unknown_secrets(values, path.name)
+def check_wiring(folder: Path, services: Dict[str, int]) -> List[str]:
+    """The Rasa servers get every ${VARIABLE} of their endpoints and a real Service."""
+    errors: List[str] = []
+    settings = yaml.safe_dump(yaml.safe_load(ENDPOINTS.read_text(encoding="utf-8")))
+    wanted = set(re.findall(r"\$\{(\w+)\}", settings))
+    rasa = [(w, c) for w, c in containers(folder) if c.get("args", [])[:1] == ["rasa"]]
+    if not rasa:
+        errors.append(f"{folder.name}: no container runs the image's `rasa` command")
+    for where, container in rasa:
+        env = {entry["name"]: entry.get("value") for entry in container.get("env", [])}
+        errors += [
+            f"{where}: {ENDPOINTS.name} needs ${{{name}}}, not in the container's env"
+            for name in sorted(wanted - set(env))
+        ]
+        url = env.get("ACTION_SERVER_URL") or ""
+        target = re.match(r"https?://([^:/]+):(\d+)/", url)
+        if not target or services.get(target.group(1)) != int(target.group(2)):
+            errors.append(f"{where}: ACTION_SERVER_URL {url!r} is no Service in {folder}")
+    images = {container.get("image") for _, container in containers(folder)}
+    if len(images) > 1:
+        errors.append(f"{folder.name}: workloads run different images: {sorted(images)}")
     return errors
 
 
@@ -173,14 +128,22 @@ def admitted_labels(folder: Path) -> List[Dict[str, str]]:
     ]
 
 
-def check_policies(folder: Path) -> List[str]:
-    """Every NetworkPolicy peer matches the Rasa pods' labels (podLabels)."""
-    values = yaml.safe_load((folder / VALUES_NAME).read_text(encoding="utf-8"))
-    labels = values.get("podLabels", {})
+def pod_labels(folder: Path) -> List[Dict[str, str]]:
+    """The labels of every workload's pods in `folder`."""
     return [
-        f"{VALUES_NAME}: podLabels lack {wanted}, which a NetworkPolicy admits"
+        resource["spec"]["template"]["metadata"].get("labels", {})
+        for _, resource in manifests(folder)
+        if "template" in resource.get("spec", {})
+    ]
+
+
+def check_policies(folder: Path) -> List[str]:
+    """Every NetworkPolicy peer matches the pods of some workload."""
+    labels = pod_labels(folder)
+    return [
+        f"{folder.name}: a NetworkPolicy admits {wanted}, which no workload's pods carry"
         for wanted in admitted_labels(folder)
-        if any(labels.get(key) != value for key, value in wanted.items())
+        if not any(wanted.items() <= have.items() for have in labels)
     ]
 
 
@@ -209,7 +172,7 @@ def main(argv: List[str]) -> int:
             for port in resource["spec"]["ports"]:
                 services[resource["metadata"]["name"]] = port["port"]
         checked += 1
-    errors += check_values(folder / VALUES_NAME, services)
+    errors += check_wiring(folder, services)
     errors += check_policies(folder)
     for error in errors:
         print(error, file=sys.stderr)
@@ -218,7 +181,7 @@ def main(argv: List[str]) -> int:
         return 1
     print(
         f"{folder}: {checked} resources valid against Kubernetes "
-        f"{KUBERNETES_VERSION} (strict); {VALUES_NAME} consistent."
+        f"{KUBERNETES_VERSION} (strict), wired consistently."
     )
     return 0
 
