@@ -25,14 +25,14 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test unit setup system-packages redis-package browser-packages train lint format validate test-stories test-nlu pytest test-browser audit bench lock clean run-cluster bench-cluster bench-dashboard cluster-packages test-cluster validate-deploy
+.PHONY: run test unit setup system-packages redis-package browser-packages train lint format validate test-stories test-nlu pytest test-browser audit bench lock clean run-cluster bench-cluster bench-dashboard cluster-packages test-cluster validate-deploy container-packages image test-image
 
 # Redis only when several workers need shared locks and none is named.
 run: $(INSTALLED) $(MODEL)
 	if [[ "$${RASA_WORKERS:-2}" != 1 && -z "$${REDIS_URL:-}" ]]; then scripts/ensure_redis.sh; fi
 	scripts/run.sh
 
-test: system-packages lint audit validate validate-deploy $(MODEL) test-stories test-nlu pytest test-cluster test-browser
+test: system-packages lint audit validate validate-deploy $(MODEL) test-stories test-nlu pytest test-cluster test-browser test-image
 	@echo "All checks passed."
 
 setup: $(INSTALLED)
@@ -77,10 +77,10 @@ test-nlu: $(MODEL)
 
 # Tests that need no trained model and no server (pyproject.toml's markers).
 unit: $(INSTALLED)
-	$(BIN)/pytest -m unit --ignore=tests/browser --ignore=tests/cluster -q
+	$(BIN)/pytest -m unit --ignore=tests/browser --ignore=tests/cluster --ignore=tests/image -q
 
 pytest: $(MODEL) system-packages redis-package
-	$(BIN)/pytest --ignore=tests/browser --ignore=tests/cluster
+	$(BIN)/pytest --ignore=tests/browser --ignore=tests/cluster --ignore=tests/image
 
 # The production topology on loopback (docs/deploy.md): PostgreSQL, Redis, two
 # Rasa servers, two action servers, the dashboard and nginx on CLUSTER_PORT.
@@ -121,6 +121,27 @@ $(DEPLOY_VENV)/.installed: deploy/requirements-validate.txt | $(INSTALLED)
 	$(BIN)/python -m venv $(DEPLOY_VENV)
 	$(DEPLOY_VENV)/bin/pip install --quiet --require-hashes -r deploy/requirements-validate.txt
 	touch $@
+
+# The image (Containerfile): every part of the assistant, the trained model
+# inside. BASE_IMAGE is the public Python image; where no registry is
+# reachable, BASE_IMAGE=$(STANDIN_BASE) builds a stand-in for it first from
+# Debian's packages (docs/deploy.md, "Image").
+IMAGE ?= localhost/clinic-assistant:$(MODEL_NAME)
+BASE_IMAGE ?= docker.io/library/python:3.10-slim-bookworm
+STANDIN_BASE := localhost/clinic-python-base:3.10-bookworm
+image: $(MODEL) container-packages
+	if [[ "$(BASE_IMAGE)" == "$(STANDIN_BASE)" ]]; then scripts/image/build_standin_base.sh $(STANDIN_BASE); fi
+	scripts/image/build.sh $(IMAGE) $(BASE_IMAGE) $(MODEL)
+
+# Builds the image in a container store of its own and runs it with podman:
+# plain containers, the Kubernetes files (podman kube play) and the compose
+# file, each answering a visit; then removes everything (about 8 minutes).
+test-image: $(MODEL) container-packages
+	scripts/image/test_image.sh
+
+# podman, buildah, runc, debootstrap and podman-compose, from Debian's packages.
+container-packages:
+	scripts/ensure_container_tools.sh
 
 # The widget in web/ against the real assistant; screenshots in results/screenshots.
 test-browser: $(MODEL) browser-packages

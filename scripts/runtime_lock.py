@@ -91,12 +91,16 @@ def main() -> int:
     expected = runtime_lock(LOCK.read_text(encoding="utf-8"))
     if args.check:
         if RUNTIME_LOCK.read_text(encoding="utf-8") != expected:
-            print("requirements-runtime.txt is stale: run `make lock`.", file=sys.stderr)
+            print(
+                "requirements-runtime.txt is stale: run `make lock`.", file=sys.stderr
+            )
             return 1
         return 0
     RUNTIME_LOCK.write_text(expected, encoding="utf-8")
     count = expected.count("==")
-    print(f"{RUNTIME_LOCK.name}: {count} of {len(parse_blocks(LOCK.read_text()))} pins.")
+    print(
+        f"{RUNTIME_LOCK.name}: {count} of {len(parse_blocks(LOCK.read_text()))} pins."
+    )
     return 0
 
 

@@ -109,10 +109,14 @@ def check_wiring(folder: Path, services: Dict[str, int]) -> List[str]:
         url = env.get("ACTION_SERVER_URL") or ""
         target = re.match(r"https?://([^:/]+):(\d+)/", url)
         if not target or services.get(target.group(1)) != int(target.group(2)):
-            errors.append(f"{where}: ACTION_SERVER_URL {url!r} is no Service in {folder}")
+            errors.append(
+                f"{where}: ACTION_SERVER_URL {url!r} is no Service in {folder}"
+            )
     images = {container.get("image") for _, container in containers(folder)}
     if len(images) > 1:
-        errors.append(f"{folder.name}: workloads run different images: {sorted(images)}")
+        errors.append(
+            f"{folder.name}: workloads run different images: {sorted(images)}"
+        )
     return errors
 
 
@@ -141,7 +145,7 @@ def check_policies(folder: Path) -> List[str]:
     """Every NetworkPolicy peer matches the pods of some workload."""
     labels = pod_labels(folder)
     return [
-        f"{folder.name}: a NetworkPolicy admits {wanted}, which no workload's pods carry"
+        f"{folder.name}: a NetworkPolicy admits {wanted}, which no pods carry"
         for wanted in admitted_labels(folder)
         if not any(wanted.items() <= have.items() for have in labels)
     ]

@@ -53,7 +53,7 @@ def test_the_shipped_files_pass(k8s: Path) -> None:
         ("rasa.yaml", 'args: ["rasa"]', 'args: ["run"]',
          "no container runs the image's `rasa` command"),
         ("rasa.yaml", "component: rasa-server", "component: rasa",
-         "which no workload's pods carry"),
+         "which no pods carry"),
         ("dashboard.yaml", "clinic-assistant:1.0.0", "clinic-assistant:0.9.0",
          "workloads run different images"),
         ("migrate-job.yaml", "backoffLimit: 3", "backoffLimit: 3\n  retries: 2",

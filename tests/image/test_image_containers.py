@@ -95,7 +95,9 @@ def test_a_visit_through_the_published_webhook_is_answered_and_logged_once(
     check_a_visit(running.rasa_url, running.database_url, "image-visitor")
 
 
-@pytest.mark.parametrize("container", ["clinic-rasa", "clinic-actions", "clinic-dashboard"])
+@pytest.mark.parametrize(
+    "container", ["clinic-rasa", "clinic-actions", "clinic-dashboard"]
+)
 def test_each_server_passes_the_image_health_check(
     running: Running, container: str
 ) -> None:

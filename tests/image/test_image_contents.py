@@ -43,7 +43,11 @@ def test_it_holds_the_trained_model_and_no_development_tool(
 
 @pytest.mark.parametrize(
     ("command", "missing"),
-    [("rasa", "DATABASE_URL"), ("dashboard", "DATABASE_URL"), ("notifier", "DATABASE_URL")],
+    [
+        ("rasa", "DATABASE_URL"),
+        ("dashboard", "DATABASE_URL"),
+        ("notifier", "DATABASE_URL"),
+    ],
 )
 def test_a_missing_setting_is_named_before_anything_starts(
     images: Dict[str, str], command: str, missing: str

@@ -26,7 +26,7 @@ def built_images() -> Dict[str, str]:
                if not os.environ.get(name)]  # fmt: skip
     if missing:
         pytest.fail(
-            f"{', '.join(missing)} not set: the image tests run through `make test-image`",
+            f"{', '.join(missing)} not set: run the image tests by `make test-image`",
             pytrace=False,
         )
     return {name: os.environ[name] for name in IMAGE_VARIABLES}
