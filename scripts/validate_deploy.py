@@ -112,7 +112,7 @@ def check_wiring(folder: Path, services: Dict[str, int]) -> List[str]:
             errors.append(
                 f"{where}: ACTION_SERVER_URL {url!r} is no Service in {folder}"
             )
-    images = {container.get("image") for _, container in containers(folder)}
+    images = {str(container.get("image")) for _, container in containers(folder)}
     if len(images) > 1:
         errors.append(
             f"{folder.name}: workloads run different images: {sorted(images)}"

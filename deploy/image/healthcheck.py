@@ -23,7 +23,8 @@ def answers(url: str) -> bool:
     """True when `url` answers 2xx within the check's time."""
     try:
         with urllib.request.urlopen(url, timeout=3) as response:
-            return 200 <= response.status < 300
+            status: int = response.status
+            return 200 <= status < 300
     except (urllib.error.URLError, OSError):
         return False
 
