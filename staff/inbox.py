@@ -53,14 +53,6 @@ class InboxItem:
         }
 
 
-@dataclass(frozen=True)
-class InboxPage:
-    """One page of items and how many items there are in all."""
-
-    items: List[InboxItem]
-    total: int
-
-
 def _is_reviewed() -> Any:
     return exists().where(InboxReview.text_key == Exchange.text_key)
 
@@ -137,10 +129,14 @@ def count(session: Session, show_all: bool = False) -> int:
 
 def page(
     session: Session, show_all: bool = False, offset: int = 0, limit: int = 50
-) -> InboxPage:
-    """Items `offset` to `offset + limit`; reviewed ones only with `show_all`."""
+) -> List[InboxItem]:
+    """Items `offset` to `offset + limit`; reviewed ones only with `show_all`.
+
+    How many there are in all is `count`, which the caller asks once: a page
+    view needs it before it knows which offset to read.
+    """
     chosen = session.execute(_groups(show_all).offset(offset).limit(limit)).all()
-    return InboxPage(_items(session, chosen), count(session, show_all))
+    return _items(session, chosen)
 
 
 def load(session: Session, show_all: bool = True) -> List[InboxItem]:

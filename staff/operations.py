@@ -52,7 +52,7 @@ def transcript(session: Session, who: StaffMember, sender: str) -> Optional[List
 
 def inbox_page(
     session: Session, who: StaffMember, show_all: bool, offset: int, limit: int
-) -> inbox.InboxPage:
+) -> List[inbox.InboxItem]:
     """One page of the inbox; visitor questions are shown, so it is audited."""
     return audited(
         session,

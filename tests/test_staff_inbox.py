@@ -91,11 +91,11 @@ def test_pages_follow_the_inbox_order_and_count_every_item(
         pages = [page(session, offset=offset, limit=3) for offset in (0, 3, 6)]
         total = count(session)
 
-    texts = [item.text for shown in pages for item in shown.items]
+    texts = [item.text for shown in pages for item in shown]
     # Equal counts: the most recent first, every item exactly once.
     assert texts == [f"question number {number}" for number in range(7, 0, -1)]
-    assert [len(shown.items) for shown in pages] == [3, 3, 1]
-    assert {shown.total for shown in pages} == {total} == {7}
+    assert [len(shown) for shown in pages] == [3, 3, 1]
+    assert total == 7
 
 
 def test_find_by_key_prefix(migrated_url, session_factory):

@@ -153,8 +153,8 @@ def inbox() -> ResponseReturnValue:
     show_all = bool(request.args.get("all"))
     shown, items = _read_page(
         lambda session: inbox_items.count(session, show_all),
-        lambda session, offset, size: (
-            operations.inbox_page(session, _me(), show_all, offset, size).items
+        lambda session, offset, size: operations.inbox_page(
+            session, _me(), show_all, offset, size
         ),
     )
     return render_template(
