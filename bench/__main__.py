@@ -2,13 +2,16 @@
 
 Steps, each printing progress to stderr: train and test the assistant from the
 working tree (answer quality, training time); start it and load its REST
-webhook at each level of concurrent visitors; generate a stock `rasa init` bot
-in a temporary folder and load it the same way. Prints the table on stdout and
+webhook at each level of concurrent visitors with messages it has not seen
+(bench/first_seen.py), then with a realistic mix and with repeated questions;
+generate a stock `rasa init` bot in a temporary folder and load it with the
+same messages. Prints the table on stdout and
 writes it with the JSON and a chart under bench/results/.
 """
 
 import argparse
 import asyncio
+import functools
 import os
 import platform
 import sys
@@ -21,14 +24,15 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 
 import yaml
 
-from bench import bots, honesty, quality, report
+from bench import bots, first_seen, honesty, quality, report
 from bench.load import run_load
 from bench.progress import say
 from bench.servers import RunningBot
 
 ROOT = Path(__file__).resolve().parent.parent
 LEVELS = (1, 20, 100)
-UNCACHED_LEVEL = 20
+# The level of the mix and repeated-question rows.
+MIX_LEVEL = 20
 TURNS = 4
 # Each level sends at least this many messages, in rounds of fresh
 # conversations, so that every percentile rests on enough samples (p95 of
@@ -52,21 +56,44 @@ def machine() -> Dict[str, Any]:
     }
 
 
-def measure_speed(
-    bot: RunningBot, args: argparse.Namespace, script: str
+def _load(
+    bot: RunningBot,
+    args: argparse.Namespace,
+    visitors: int,
+    messages: Optional[Callable[[int], List[str]]] = None,
 ) -> Dict[str, Any]:
-    """Loads a running bot at each level; figures, cold start and memory after."""
-    figures: List[Dict[str, Any]] = []
-    turns = args.turns
-    for visitors in args.levels:
-        rounds = max(1, -(-args.min_messages // (visitors * turns)))
-        result = asyncio.run(
-            run_load(
-                bot.url, visitors, turns=turns, conversations=rounds, script=script
-            )
+    """One load level of at least `args.min_messages` messages."""
+    rounds = max(1, -(-args.min_messages // (visitors * args.turns)))
+    result = asyncio.run(
+        run_load(
+            bot.url, visitors, turns=args.turns, conversations=rounds, messages=messages
         )
-        figures.append(asdict(result))
-    return {"cold_start_s": bot.cold_start_s, "rss_mb": bot.rss_mb(), "levels": figures}
+    )
+    return asdict(result)
+
+
+def measure_speed(bot: RunningBot, args: argparse.Namespace) -> Dict[str, Any]:
+    """A running bot under load: first-seen messages at each level (the headline),
+    then at 20 visitors a realistic mix and the same nine questions repeated
+    (nearly all NLU-cache hits); cold start, and memory after all of it.
+
+    Every bot gets the same messages: the same pool in the same order, and no
+    new text is sent twice to one bot process.
+    """
+    pool = first_seen.Messages(
+        first_seen.question_pool(),
+        repeating=[*first_seen.button_payloads(), *first_seen.GREETINGS_AND_THANKS],
+    )
+    levels = [_load(bot, args, visitors, pool.conversation) for visitors in args.levels]
+    mix = functools.partial(
+        pool.conversation, repeating_share=first_seen.MIX_REPEATING_SHARE
+    )
+    figures: Dict[str, Any] = {"levels": levels}
+    if MIX_LEVEL in args.levels:
+        figures["mix"] = [_load(bot, args, MIX_LEVEL, mix)]
+        figures["repeated"] = [_load(bot, args, MIX_LEVEL)]
+    say(f"  {pool.sent_new} distinct new messages sent")
+    return {**figures, "cold_start_s": bot.cold_start_s, "rss_mb": bot.rss_mb()}
 
 
 def measure_honesty(bot: RunningBot) -> Dict[str, Any]:
@@ -83,7 +110,6 @@ def run_bot(
     label: str,
     start: Callable[[], RunningBot],
     args: argparse.Namespace,
-    script: str,
     with_honesty: bool = False,
 ) -> Dict[str, Any]:
     """Starts a bot with `start()`, measures it and always stops it."""
@@ -91,7 +117,7 @@ def run_bot(
     bot = start()
     say(f"  {label}: first answer after {bot.cold_start_s} s")
     try:
-        figures = measure_speed(bot, args, script)
+        figures = measure_speed(bot, args)
         if with_honesty:
             figures["honesty"] = measure_honesty(bot)
         return figures
@@ -103,9 +129,7 @@ def measure_stock(workdir: Path, args: argparse.Namespace) -> Dict[str, Any]:
     """Generates the stock bot in `workdir`, then measures it like ours."""
     workdir.mkdir()
     training_s = bots.create_stock_bot(ROOT, workdir)
-    stock = run_bot(
-        "stock bot", lambda: bots.start_stock_bot(ROOT, workdir), args, "stock"
-    )
+    stock = run_bot("stock bot", lambda: bots.start_stock_bot(ROOT, workdir), args)
     return {**stock, "training_s": training_s}
 
 
@@ -167,19 +191,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             "our assistant",
             lambda: bots.start_assistant(ROOT, model, workdir),
             args,
-            "clinic",
             with_honesty=not args.no_honesty,
         )
         results["bots"]["ours"] = {**ours, "training_s": training_s}
-        # The same at 20 visitors with every message through NLU, since the
-        # benchmark's visitors repeat a handful of questions word for word.
-        if UNCACHED_LEVEL in args.levels:
-            results["bots"]["ours, NLU cache off"] = run_bot(
-                "our assistant, NLU cache off",
-                lambda: bots.start_assistant(ROOT, model, workdir, parse_cache=False),
-                argparse.Namespace(**{**vars(args), "levels": [UNCACHED_LEVEL]}),
-                "clinic",
-            )
         if not args.no_stock:
             try:
                 results["bots"]["stock"] = measure_stock(workdir / "stock", args)

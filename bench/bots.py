@@ -25,13 +25,8 @@ DEFAULT_WORKERS = "2"  # as scripts/run.sh
 STOCK_INIT_TIMEOUT_S = 600
 
 
-def start_assistant(
-    root: Path, model: Path, workdir: Path, parse_cache: bool = True
-) -> RunningBot:
-    """Starts the clinic assistant with `model`, logging to a fresh SQLite file.
-
-    `parse_cache=False` measures every message going through NLU.
-    """
+def start_assistant(root: Path, model: Path, workdir: Path) -> RunningBot:
+    """Starts the clinic assistant with `model`, logging to a fresh SQLite file."""
     rasa_port = free_port()
     workers = int(os.environ.get("RASA_WORKERS", DEFAULT_WORKERS))
     socket = workdir / f"redis-{rasa_port}.sock"
@@ -42,7 +37,6 @@ def start_assistant(
         action_port=free_port(),
         workers=workers,
         redis_url=f"unix://{socket}" if workers > 1 else None,
-        channel_settings={} if parse_cache else {"parse_cache_size": 0},
         root=root,
     )
     folder = workdir / f"assistant-{rasa_port}"

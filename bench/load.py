@@ -19,7 +19,7 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -189,12 +189,15 @@ async def run_load(
     script: str = "clinic",
     timeout_s: float = DEFAULT_TIMEOUT_S,
     quiet: bool = False,
+    messages: Optional[Callable[[int], List[str]]] = None,
 ) -> LoadResult:
     """Runs `visitors` concurrent visitors against the server at `url`.
 
     Each visitor holds `conversations` fresh conversations one after the other,
-    each of `turns` messages. A message counts as an error when the request
-    fails, times out, or does not get HTTP 200 with a JSON list of replies.
+    each of `turns` messages: from `script`, or, given `messages`, what it
+    returns for `turns` (bench/first_seen.py: texts sent once). A message counts
+    as an error when the request fails, times out, or does not get HTTP 200
+    with a JSON list of replies.
     """
     if visitors < 1 or turns < 1 or conversations < 1:
         raise ValueError("visitors, turns and conversations must be at least 1")
@@ -208,20 +211,19 @@ async def run_load(
     timeout = aiohttp.ClientTimeout(total=timeout_s)
     addresses = client_addresses(url)
     started = time.perf_counter()
+    planned = [
+        [
+            messages(turns)
+            if messages
+            else conversation(lines, visitor + round_ * visitors, turns)
+            for round_ in range(conversations)
+        ]
+        for visitor in range(visitors)
+    ]
     await asyncio.gather(
         *(
-            _visitor(
-                webhook,
-                [
-                    conversation(lines, visitor + round_ * visitors, turns)
-                    for round_ in range(conversations)
-                ],
-                addresses,
-                timeout,
-                tally,
-                progress,
-            )
-            for visitor in range(visitors)
+            _visitor(webhook, plan, addresses, timeout, tally, progress)
+            for plan in planned
         )
     )
     duration = time.perf_counter() - started
