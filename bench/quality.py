@@ -23,7 +23,10 @@ CV_TIMEOUT_S = 1800
 TOP_CONFUSIONS = 8
 # Left out of the cross-validation's pipeline: they pick the topic inside
 # `faq`/`not_covered` (measured on the held-out file), not the intent.
-TOPIC_COMPONENTS = ("ResponseSelector", "clinic_nlu.topic_fallback.TopicFallback")
+TOPIC_COMPONENTS = (
+    "clinic_nlu.classifiers.NumpyResponseSelector",
+    "clinic_nlu.topic_fallback.TopicFallback",
+)
 
 
 def training_environment(root: Path) -> Dict[str, str]:
