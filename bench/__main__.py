@@ -93,7 +93,13 @@ def measure_speed(bot: RunningBot, args: argparse.Namespace) -> Dict[str, Any]:
         figures["mix"] = [_load(bot, args, MIX_LEVEL, mix)]
         figures["repeated"] = [_load(bot, args, MIX_LEVEL)]
     say(f"  {pool.sent_new} distinct new messages sent")
-    return {**figures, "cold_start_s": bot.cold_start_s, "rss_mb": bot.rss_mb()}
+    memory = bot.memory_mb()
+    return {
+        **figures,
+        "cold_start_s": bot.cold_start_s,
+        "rss_mb": memory["rss"],
+        "pss_mb": memory["pss"],
+    }
 
 
 def measure_honesty(bot: RunningBot) -> Dict[str, Any]:

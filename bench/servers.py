@@ -2,7 +2,10 @@
 
 Both bots are started the same way: processes launched together, the clock
 runs until the REST webhook gives its first answer (cold start), and memory is
-the resident set (RSS) of each process with all its children, read from /proc.
+read from /proc for each process with all its children: the resident set (RSS)
+and the proportional set (PSS). Sanic's workers are forked from Rasa's main
+process and share its pages, which RSS counts once per process; PSS divides
+each shared page among its sharers, so its total is what the machine holds.
 """
 
 import json
@@ -30,20 +33,22 @@ def _children(pid: int) -> List[int]:
     return children
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, in MB."""
-    total_kb, pending = 0, [pid]
+def tree_memory_mb(pid: int) -> Dict[str, float]:
+    """RSS and PSS of a process and all its descendants, in MB."""
+    totals_kb = {"rss": 0, "pss": 0}
+    pending = [pid]
     while pending:
         current = pending.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
         except OSError:
             continue
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                total_kb += int(line.split()[1])
+        for line in rollup.splitlines():
+            field, _, value = line.partition(":")
+            if field in ("Rss", "Pss"):
+                totals_kb[field.lower()] += int(value.split()[0])
         pending += _children(current)
-    return round(total_kb / 1024, 1)
+    return {kind: round(kb / 1024, 1) for kind, kb in totals_kb.items()}
 
 
 def answers(url: str, message: str, timeout_s: float = 10.0) -> bool:
@@ -70,10 +75,15 @@ class RunningBot:
     log: Optional[IO[bytes]] = field(default=None, repr=False)
     cold_start_s: float = 0.0
 
-    def rss_mb(self) -> Dict[str, float]:
-        """Memory of each server process (with its workers), and the total."""
-        figures = {name: tree_rss_mb(p.pid) for name, p in self.processes.items()}
-        figures["total"] = round(sum(figures.values()), 1)
+    def memory_mb(self) -> Dict[str, Dict[str, float]]:
+        """RSS and PSS of each server process (with its workers), and the totals."""
+        per_process = {
+            name: tree_memory_mb(p.pid) for name, p in self.processes.items()
+        }
+        figures: Dict[str, Dict[str, float]] = {}
+        for kind in ("rss", "pss"):
+            figures[kind] = {name: m[kind] for name, m in per_process.items()}
+            figures[kind]["total"] = round(sum(figures[kind].values()), 1)
         return figures
 
     def stop(self) -> None:

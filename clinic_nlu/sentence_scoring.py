@@ -6,6 +6,10 @@ alone: a sparse-to-dense layer, an embedding layer, and a similarity with
 every label's embedding, which depends on nothing but the trained weights.
 Those few arrays, taken from the trained TensorFlow model, give the same
 confidences in a fraction of the time and memory (see README, "Speed").
+
+The products are `np.einsum`, not `@`: for vectors this small, BLAS's thread
+pool costs more than the arithmetic, and on a busy server (two Rasa workers
+and the action server on two cores) a 50 µs product measured 5 ms.
 """
 
 from __future__ import annotations
@@ -60,19 +64,20 @@ class SentenceScorer:
             if entries.shape[0] != 1:
                 raise ValueError("sentence features have one row per message")
             rows = self.sparse_kernel[offset + entries.col]
-            dense += entries.data.astype(np.float32) @ rows
+            dense += np.einsum("i,ij->j", entries.data.astype(np.float32), rows)
             offset += entries.shape[1]
         if offset != self.sparse_kernel.shape[0]:
             raise ValueError(
                 f"{offset} sentence features, the model was trained on "
                 f"{self.sparse_kernel.shape[0]}"
             )
-        embedded = dense[np.newaxis, :] @ self.embed_kernel + self.embed_bias
+        embedded = np.einsum("j,jk->k", dense, self.embed_kernel)[np.newaxis, :]
+        embedded = embedded + self.embed_bias
         labels = self.label_embeddings
         if self.cosine:
             embedded = _unit_rows(embedded)
             labels = _unit_rows(labels)
-        similarities = embedded @ labels.T
+        similarities = np.einsum("ik,lk->il", embedded, labels)
         if not self.softmax:
             return np.asarray(similarities, dtype=np.float32)
         return _softmax(similarities)

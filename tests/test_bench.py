@@ -90,7 +90,12 @@ def _figures(visitors: int, per_s: float, p95: float) -> Dict[str, Any]:
 
 
 def test_ratios_and_targets_compare_ours_with_stock() -> None:
-    ours = {"levels": [_figures(20, 120.0, 200.0)], "cold_start_s": 25.0}
+    ours = {
+        "levels": [_figures(20, 120.0, 200.0)],
+        "cold_start_s": 16.0,
+        "rss_mb": {"rasa": 1700.0, "actions": 130.0, "total": 1830.0},
+        "pss_mb": {"rasa": 1200.0, "actions": 110.0, "total": 1310.0},
+    }
     stock = {"levels": [_figures(20, 40.0, 400.0)]}
 
     ratios = report.ratios(ours, stock)
@@ -100,7 +105,8 @@ def test_ratios_and_targets_compare_ours_with_stock() -> None:
     assert ratios == {"messages_per_s@20": 3.0, "p95_ms@20": 0.5}
     assert met["msg/s at 20 visitors, first-seen, >= 3x stock"] is True
     assert met["p95 at 20 visitors, first-seen, <= 250 ms"] is True
-    assert met["cold start <= 20 s"] is False
+    assert met["cold start <= 15 s"] is False
+    assert met["memory (PSS) of everything `make run` starts <= 1.5 GB"] is True
     assert met["no errors at 100 visitors"] is None
 
 
@@ -123,6 +129,7 @@ def test_benchmark_command_writes_table_json_and_chart(
     assert all(level["errors"] == 0 for level in runs)
     assert ours["cold_start_s"] > 0
     assert ours["rss_mb"]["rasa"] > 0 and ours["rss_mb"]["actions"] > 0
+    assert 0 < ours["pss_mb"]["total"] <= ours["rss_mb"]["total"]
     assert (tmp_path / "bench.png").read_bytes().startswith(b"\x89PNG")
     table = capsys.readouterr().out
     assert "| ours | first-seen | 20 | 40 |" in table
