@@ -50,6 +50,10 @@ TARGETS = (
     Target(
         "rasa.core.actions.action", "RemoteAction", "action_response_format_spec", ()
     ),
+    # event_types: every stored event's class, by its type name.
+    Target(
+        "rasa.shared.core.events", "Event", "resolve_by_type", ("type_name", "default")
+    ),
     # tracker_store: the SQL tracker store's reads, extended.
     Target(
         "rasa.core.tracker_store",

@@ -7,6 +7,7 @@ last test starts `python -m clinic_rasa shell`, README's terminal chat.
 """
 
 import asyncio
+import inspect
 import os
 import pty
 import select
@@ -26,7 +27,7 @@ from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import UserUttered
+from rasa.shared.core.events import Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
@@ -54,9 +55,10 @@ def seam(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         (MessageProcessor, "_parse_message_with_graph"),
         (RemoteAction, "_validate_action_result"),
         (rasa_actions, "DEFAULT_REQUEST_TIMEOUT"),
+        (Event, "resolve_by_type"),
         (clinic_rasa, "_installed"),
     ):
-        monkeypatch.setattr(owner, member, getattr(owner, member))
+        monkeypatch.setattr(owner, member, inspect.getattr_static(owner, member))
     yield
 
 
