@@ -4,12 +4,13 @@
     action_timeout              caps Rasa's 300 s wait for the action server
     action_validation           checks action replies with a validator built once
     event_types                 finds stored events' classes in a table
+    graph_runner                runs the model's graph without dask scheduling
     parse_cache                 keeps the NLU reading of recently seen texts
     worker_signals              lets a starting Sanic worker stop on SIGTERM
     failures                    notices failed actions in Rasa's processor log
 
 `install()` checks that this Rasa is the one the patches were written for
-(`compatibility`) and applies the six global ones. It is called by the
+(`compatibility`) and applies the seven global ones. It is called by the
 launcher (`python -m clinic_rasa run|shell|test ...`), so every way of
 starting Rasa behaves alike; the REST channel calls `ensure_installed()` as a
 safety net for a bare `rasa run`. Imports stay inside the functions: the
@@ -50,6 +51,7 @@ def install(settings: SeamSettings) -> str:
         compatibility,
         event_types,
         failures,
+        graph_runner,
         parse_cache,
         worker_signals,
     )
@@ -63,6 +65,7 @@ def install(settings: SeamSettings) -> str:
     action_timeout.limit_action_calls(settings.action_timeout_s)
     action_validation.install()
     event_types.install()
+    graph_runner.install()
     parse_cache.install(settings.parse_cache_size)
     worker_signals.install()
     failures.install()
@@ -71,7 +74,8 @@ def install(settings: SeamSettings) -> str:
         f"clinic_rasa: Rasa {compatibility.VERSIONS['rasa']} checked; action calls "
         f"capped at {settings.action_timeout_s:g} s, NLU readings of "
         f"{settings.parse_cache_size} recent texts kept, action replies validated "
-        "by one validator, event types looked up in a table, failed actions "
+        "by one validator, event types looked up in a table, the graph run in "
+        "a fixed order, failed actions "
         "watched, SIGTERM reset in workers"
     )
     logger.info(summary)

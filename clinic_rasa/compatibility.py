@@ -54,6 +54,22 @@ TARGETS = (
     Target(
         "rasa.shared.core.events", "Event", "resolve_by_type", ("type_name", "default")
     ),
+    # graph_runner: every run of the model's graph.
+    Target(
+        "rasa.engine.runner.dask",
+        "DaskGraphRunner",
+        "run",
+        ("self", "inputs", "targets"),
+    ),
+    Target(
+        "rasa.engine.runner.dask",
+        "DaskGraphRunner",
+        "_add_inputs_to_graph",
+        ("inputs", "graph"),
+    ),
+    Target(
+        "rasa.engine.graph", "GraphSchema", "minimal_graph_schema", ("self", "targets")
+    ),
     # tracker_store: the SQL tracker store's reads, extended.
     Target(
         "rasa.core.tracker_store",

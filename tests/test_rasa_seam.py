@@ -26,6 +26,7 @@ from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.core.processor import MessageProcessor
+from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -56,6 +57,7 @@ def seam(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         (RemoteAction, "_validate_action_result"),
         (rasa_actions, "DEFAULT_REQUEST_TIMEOUT"),
         (Event, "resolve_by_type"),
+        (DaskGraphRunner, "run"),
         (clinic_rasa, "_installed"),
     ):
         monkeypatch.setattr(owner, member, inspect.getattr_static(owner, member))
