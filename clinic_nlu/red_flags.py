@@ -192,10 +192,17 @@ _DENIAL = re.compile(
     re.IGNORECASE,
 )
 # Anywhere in the symptom's clause: it is over, or a habit ("fainted once in
-# 2019", "chest pain last year that turned out to be heartburn", "faints easily").
+# 2019", "chest pain last year that turned out to be heartburn", "faints easily"),
+# or a memory from earlier in life ("passed out as a teenager", "when I was
+# little", "back in college").
 _OVER = re.compile(
     r"\b(?:(?:a|one|two|three|few|several|many|\d+)\s+(?:years?|months?)\s+ago|"
     r"years ago|last year|in (?:19|20)\d\d|once(?!\s+(?:today|tonight|again|more))|"
+    r"as an? (?:kid|child|teen(?:ager)?|boy|girl|youngster|student)|"
+    r"when (?:i|he|she|we) (?:was|were) (?:an? )?(?:kid|child|little|small|young|"
+    r"younger|teen(?:ager)?|baby|student)|"
+    r"(?:back )?in (?:grade school|high school|college|school|(?:my|his|her) "
+    r"(?:teens|twenties|thirties|youth|childhood))|growing up|childhood|"
     r"turned out|been fine|cleared|"
     r"before (?:christmas|thanksgiving|easter|the holidays)|easily|usually)\b",
     re.IGNORECASE,

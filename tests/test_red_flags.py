@@ -46,6 +46,8 @@ from clinic_nlu.red_flags import is_red_flag
         "my hubby colapsed, hes not brething right",
         "bad chets pian since an hour",
         "she cant controll her blader",
+        "I passed out as a kid once, and I just passed out again in the kitchen",
+        "my son fainted at school an hour ago",
     ],
 )
 def test_emergencies_are_flagged(text: str) -> None:
@@ -82,6 +84,10 @@ def test_emergencies_are_flagged(text: str) -> None:
         "will I be conscious during the procedure",
         "he fell off a ladder in 2019 and has had back trouble since",
         "I passed out once at a blood draw years ago",
+        "I fainted at the dentist when I was little, will they put me to sleep?",
+        "my husband blacked out playing football in high school, is that a problem",
+        "she had chest pains as a teenager from anxiety; can she still have it?",
+        "I used to pass out growing up whenever I saw blood",
         "my sister painted the spare room, never a fellow so happy",
         "the scan says one vertebra has collapsed, is that what this fixes?",
         "no need to hurry, but when could we book?",
