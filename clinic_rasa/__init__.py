@@ -7,7 +7,7 @@
     graph_runner                runs the model's graph without dask scheduling
     parse_cache                 keeps the NLU reading of recently seen texts
     worker_signals              lets a starting Sanic worker stop on SIGTERM
-    failures                    notices failed actions in Rasa's processor log
+    failures                    notices failed custom-action calls per turn
 
 `install()` checks that this Rasa is the one the patches were written for
 (`compatibility`) and applies the seven global ones. It is called by the

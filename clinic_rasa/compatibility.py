@@ -50,6 +50,13 @@ TARGETS = (
     Target(
         "rasa.core.actions.action", "RemoteAction", "action_response_format_spec", ()
     ),
+    # failures: every custom action and form validation call.
+    Target(
+        "rasa.core.actions.action",
+        "RemoteAction",
+        "run",
+        ("self", "output_channel", "nlg", "tracker", "domain"),
+    ),
     # event_types: every stored event's class, by its type name.
     Target(
         "rasa.shared.core.events", "Event", "resolve_by_type", ("type_name", "default")

@@ -1,39 +1,48 @@
-"""Notices when an action failed during a visitor's turn.
+"""Notices when a custom action failed during a visitor's turn.
 
-Rasa catches a failing custom action (action server down, killed, too slow),
-logs it from `rasa.core.processor` and carries on, so the visitor may get no
-reply at all. The processor gives no other signal, so the channel listens to
-that log record: a context variable, set per request, collects the failures
-of the turn being handled (each request runs in its own asyncio task, whose
-context the processor's code shares).
+Rasa catches a failing custom action (action server down, killed, too slow,
+an invalid reply), logs it and carries on, so the visitor may get no reply
+at all. The seam wraps `RemoteAction.run`, through which every custom action
+and form validation is called: a failure is recorded, then raised on to Rasa
+unchanged. A context variable, set per request by the channel, collects the
+failures of the turn being handled (each request runs in its own asyncio
+task, whose context the processor's code shares). A form's rejection of an
+answer (`ActionExecutionRejection`) is the form working, not a failure.
 """
 
-import logging
 from contextvars import ContextVar
-from typing import List, Optional
+from typing import Any, Callable, Coroutine, List, Optional
 
-PROCESSOR_LOGGER = "rasa.core.processor"
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.shared.core.events import Event
+
+RunAction = Callable[..., Coroutine[Any, Any, List[Event]]]
 
 _failures: ContextVar[Optional[List[str]]] = ContextVar("turn_failures", default=None)
+_rasa_run: RunAction = RemoteAction.run
 
 
-class _FailureHandler(logging.Handler):
-    """Records error-level exceptions logged while a turn is watched."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        failures = _failures.get()
-        if failures is not None and record.exc_info:
-            failures.append(record.getMessage())
+def record(failure: str) -> None:
+    """Adds a failure to the turn being watched, if one is."""
+    failures = _failures.get()
+    if failures is not None:
+        failures.append(failure)
 
 
-_handler = _FailureHandler(level=logging.ERROR)
+async def run(action: RemoteAction, *arguments: Any, **keywords: Any) -> List[Event]:
+    """`RemoteAction.run`, recording a failure before Rasa handles it."""
+    try:
+        return await _rasa_run(action, *arguments, **keywords)
+    except ActionExecutionRejection:
+        raise
+    except Exception as error:
+        record(f"custom action '{action.name()}' failed: {error}")
+        raise
 
 
 def install() -> None:
-    """Starts listening to the processor's log (idempotent)."""
-    logger = logging.getLogger(PROCESSOR_LOGGER)
-    if _handler not in logger.handlers:
-        logger.addHandler(_handler)
+    """Makes every custom action call report its failure (idempotent)."""
+    RemoteAction.run = run
 
 
 class TurnWatch:

@@ -55,6 +55,7 @@ def seam(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for owner, member in (
         (MessageProcessor, "_parse_message_with_graph"),
         (RemoteAction, "_validate_action_result"),
+        (RemoteAction, "run"),
         (rasa_actions, "DEFAULT_REQUEST_TIMEOUT"),
         (Event, "resolve_by_type"),
         (DaskGraphRunner, "run"),
