@@ -54,11 +54,6 @@ SPARSE_LAYER = "sparse_to_dense.text_sentence"
 EMBED_LAYER = "embed_text/embed_layer_text"
 
 
-def _layer_count(config: Dict[str, Any], setting: str) -> int:
-    value = config[setting]
-    return len(value[TEXT]) if isinstance(value, dict) else int(value)
-
-
 def check_supported(config: Dict[str, Any]) -> None:
     """Raises UnsupportedModel unless the numpy pass computes this configuration."""
     layers = config[NUM_TRANSFORMER_LAYERS]
