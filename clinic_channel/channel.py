@@ -19,7 +19,7 @@ from clinic_channel.turn_log import log_failed_turn
 from clinic_channel.validation import Refusal, VisitorMessage, parse_body
 from clinic_facts import CLINIC_PHONE
 from clinic_log.records import TRUNCATED_KEY
-from clinic_rasa import ensure_installed, failures
+from clinic_rasa import action_call, ensure_installed, failures
 from clinic_rasa.lock_store import ENV_REDIS_URL
 
 logger = logging.getLogger(__name__)
@@ -72,6 +72,10 @@ class ClinicRestInput(RestInput):
         @webhook.route("/webhook", methods=["POST"])  # type: ignore[untyped-decorator]
         async def receive(request: Request) -> HTTPResponse:
             return await self._receive(request, on_new_message)
+
+        @webhook.listener("after_server_stop")  # type: ignore[untyped-decorator]
+        async def close_action_sessions(*_: object) -> None:
+            await action_call.close_sessions()
 
         return webhook
 

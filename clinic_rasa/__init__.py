@@ -8,9 +8,10 @@
     parse_cache                 keeps the NLU reading of recently seen texts
     worker_signals              lets a starting Sanic worker stop on SIGTERM
     failures                    notices failed custom-action calls per turn
+    action_call                 sends this turn's events on a kept connection
 
 `install()` checks that this Rasa is the one the patches were written for
-(`compatibility`) and applies the seven global ones. It is called by the
+(`compatibility`) and applies the eight global ones. It is called by the
 launcher (`python -m clinic_rasa run|shell|test ...`), so every way of
 starting Rasa behaves alike; the REST channel calls `ensure_installed()` as a
 safety net for a bare `rasa run`. Imports stay inside the functions: the
@@ -46,6 +47,7 @@ def install(settings: SeamSettings) -> str:
     """
     global _installed
     from clinic_rasa import (
+        action_call,
         action_timeout,
         action_validation,
         compatibility,
@@ -69,6 +71,7 @@ def install(settings: SeamSettings) -> str:
     parse_cache.install(settings.parse_cache_size)
     worker_signals.install()
     failures.install()
+    action_call.install()
     _installed = settings
     summary = (
         f"clinic_rasa: Rasa {compatibility.VERSIONS['rasa']} checked; action calls "
@@ -76,7 +79,8 @@ def install(settings: SeamSettings) -> str:
         f"{settings.parse_cache_size} recent texts kept, action replies validated "
         "by one validator, event types looked up in a table, the graph run in "
         "a fixed order, failed actions "
-        "watched, SIGTERM reset in workers"
+        "watched, action calls of this turn's events on a kept connection, "
+        "SIGTERM reset in workers"
     )
     logger.info(summary)
     return summary

@@ -57,6 +57,14 @@ TARGETS = (
         "run",
         ("self", "output_channel", "nlg", "tracker", "domain"),
     ),
+    # action_call: the body of every custom-action call, and its HTTP session.
+    Target(
+        "rasa.core.actions.action",
+        "RemoteAction",
+        "_action_call_format",
+        ("self", "tracker", "domain"),
+    ),
+    Target("rasa.utils.endpoints", "EndpointConfig", "session", ("self",)),
     # event_types: every stored event's class, by its type name.
     Target(
         "rasa.shared.core.events", "Event", "resolve_by_type", ("type_name", "default")

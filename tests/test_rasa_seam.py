@@ -17,10 +17,12 @@ import sys
 import time
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, AsyncIterator, Iterator, List
 
 import pytest
+import pytest_asyncio
 import rasa.core.actions.action as rasa_actions
+from aiohttp import web
 from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel
@@ -28,7 +30,7 @@ from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.core.processor import MessageProcessor
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
@@ -36,6 +38,7 @@ import clinic_rasa
 from clinic_rasa import (
     IncompatibleRasa,
     SeamSettings,
+    action_call,
     compatibility,
     failures,
     parse_cache,
@@ -49,13 +52,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = SeamSettings(action_timeout_s=10, parse_cache_size=100)
 
 
-@pytest.fixture
-def seam(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+@pytest_asyncio.fixture
+async def seam(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
     """Lets a test install the seam; Rasa's own members come back afterwards."""
     for owner, member in (
         (MessageProcessor, "_parse_message_with_graph"),
         (RemoteAction, "_validate_action_result"),
         (RemoteAction, "run"),
+        (RemoteAction, "_action_call_format"),
+        (EndpointConfig, "session"),
         (rasa_actions, "DEFAULT_REQUEST_TIMEOUT"),
         (Event, "resolve_by_type"),
         (DaskGraphRunner, "run"),
@@ -63,6 +68,7 @@ def seam(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     ):
         monkeypatch.setattr(owner, member, inspect.getattr_static(owner, member))
     yield
+    await action_call.close_sessions()
 
 
 @pytest.fixture(scope="module")
@@ -184,6 +190,52 @@ async def test_rasa_checks_each_action_reply_through_the_reused_validator(
 
     assert installed is not counting and len(checked) == 1
     assert isinstance(events, list)
+
+
+@pytest.mark.asyncio
+async def test_rasa_sends_this_turns_events_on_one_kept_connection(seam: None) -> None:
+    clinic_rasa.install(SETTINGS)
+    bodies: List[dict] = []
+    peers = set()
+
+    async def webhook(request: web.Request) -> web.Response:
+        bodies.append(await request.json())
+        peers.add(request.transport.get_extra_info("peername"))
+        return web.json_response({"events": [], "responses": []})
+
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", free_port())
+    await site.start()
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    tracker = DialogueStateTracker.from_events(
+        "seam-turns",
+        [
+            UserUttered("hello", {"name": "greet", "confidence": 0.9}),
+            ActionExecuted("utter_greet"),
+            BotUttered("Hi!"),
+            ActionExecuted("action_listen"),
+            UserUttered("thanks", {"name": "thank", "confidence": 0.9}),
+        ],
+    )
+    action = RemoteAction("action_log_exchange", EndpointConfig(site.name + "/webhook"))
+    try:
+        for _ in range(2):
+            await action.run(
+                CollectingOutputChannel(),
+                TemplatedNaturalLanguageGenerator(domain.responses),
+                tracker,
+                domain,
+            )
+    finally:
+        await runner.cleanup()
+
+    sent = [[event["event"] for event in body["tracker"]["events"]] for body in bodies]
+    assert sent == [["user"], ["user"]]
+    assert bodies[0]["tracker"]["latest_message"]["text"] == "thanks"
+    assert len(peers) == 1
 
 
 @pytest.mark.asyncio
