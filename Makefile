@@ -30,7 +30,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 # Redis only when several workers need shared locks and none is named.
 run: $(INSTALLED) $(MODEL)
 	if [[ "$${RASA_WORKERS:-2}" != 1 && -z "$${REDIS_URL:-}" ]]; then scripts/ensure_redis.sh; fi
-	scripts/run.sh
+	$(BIN)/python -m clinic_launch
 
 test: system-packages lint audit validate validate-deploy $(MODEL) test-stories test-nlu pytest test-cluster test-browser test-image
 	@echo "All checks passed."

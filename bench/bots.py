@@ -21,7 +21,7 @@ from clinic_launch import AssistantPlan
 from cluster.processes import free_port
 
 RASA = str(Path(sys.executable).parent / "rasa")
-DEFAULT_WORKERS = "2"  # as scripts/run.sh
+DEFAULT_WORKERS = "2"  # as clinic_launch/run.py
 STOCK_INIT_TIMEOUT_S = 600
 
 

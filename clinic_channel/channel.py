@@ -19,7 +19,7 @@ from clinic_channel.turn_log import log_failed_turn
 from clinic_channel.validation import Refusal, VisitorMessage, parse_body
 from clinic_facts import CLINIC_PHONE
 from clinic_log.records import TRUNCATED_KEY
-from clinic_rasa import action_call, ensure_installed, failures
+from clinic_rasa import action_call, ensure_installed, failures, worker_gc
 from clinic_rasa.lock_store import ENV_REDIS_URL
 
 logger = logging.getLogger(__name__)
@@ -72,6 +72,11 @@ class ClinicRestInput(RestInput):
         @webhook.route("/webhook", methods=["POST"])  # type: ignore[untyped-decorator]
         async def receive(request: Request) -> HTTPResponse:
             return await self._receive(request, on_new_message)
+
+        # Rasa loads the model before the server starts.
+        @webhook.listener("after_server_start")  # type: ignore[untyped-decorator]
+        async def freeze_model(*_: object) -> None:
+            worker_gc.freeze_loaded_objects()
 
         @webhook.listener("after_server_stop")  # type: ignore[untyped-decorator]
         async def close_action_sessions(*_: object) -> None:
@@ -165,7 +170,7 @@ class ClinicRestInput(RestInput):
 def _limiters(settings: ChannelSettings) -> Tuple[Limiter, Limiter]:
     """Per-sender and per-address limiters: in Redis if REDIS_URL is set.
 
-    With REDIS_URL, Rasa runs several workers (scripts/run.sh), and limits
+    With REDIS_URL, Rasa runs several workers (clinic_launch/run.py), and limits
     kept in each worker's memory would let a visitor send several times more.
     """
     redis_url = os.environ.get(ENV_REDIS_URL, "").strip()

@@ -7,20 +7,22 @@ credentials.yml, or the cluster's, with only the action server's address and
 the named channel settings changed), the environment, the two command lines
 (the action server, and Rasa through its launcher `python -m clinic_rasa`)
 and the health-check URLs. The tests, the benchmark and the loopback cluster
-start the assistant from a plan; scripts/run.sh (`make run`) does the same in
-shell and is itself tested (tests/test_run_script.py).
+and `make run` (`python -m clinic_launch`, clinic_launch/run.py) start the
+assistant from a plan.
 """
 
+import ctypes
 import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CHANNEL = "clinic_channel.ClinicRestInput"
+_PR_SET_PDEATHSIG = 1
 # Rasa here runs offline and quiet, with the project's packages importable.
 RASA_ENVIRONMENT = {
     "RASA_TELEMETRY_ENABLED": "false",
@@ -44,6 +46,8 @@ class AssistantPlan:
     action_url: Optional[str] = None
     journal_dir: Optional[Path] = None
     cors_origins: Sequence[str] = ()
+    # Where Rasa listens: loopback unless a proxy elsewhere must reach it.
+    interface: str = "127.0.0.1"
     # Keys of the channel's credentials.yml section to change.
     channel_settings: Mapping[str, Any] = field(default_factory=dict)
     endpoints_file: Path = ROOT / "endpoints.yml"
@@ -83,11 +87,11 @@ class AssistantPlan:
 
     def write_configuration(self, folder: Path) -> Tuple[Path, Path]:
         """Endpoints and credentials files in `folder`, from the real ones."""
-        endpoints: Dict[str, Any] = _load(self.endpoints_file)
+        endpoints: Dict[str, Any] = read_yaml(self.endpoints_file)
         endpoints["action_endpoint"] = {
             "url": self.action_url or f"http://127.0.0.1:{self.action_port}/webhook"
         }
-        credentials: Dict[str, Any] = _load(self.credentials_file)
+        credentials: Dict[str, Any] = read_yaml(self.credentials_file)
         credentials[CHANNEL] = {
             **(credentials.get(CHANNEL) or {}),
             **self.channel_settings,
@@ -110,15 +114,28 @@ class AssistantPlan:
         return [
             sys.executable, "-m", "clinic_rasa", "run",
             "--model", str(self.model),
-            "--interface", "127.0.0.1", "--port", str(self.rasa_port),
+            "--interface", self.interface, "--port", str(self.rasa_port),
             "--endpoints", str(endpoints), "--credentials", str(credentials),
             *cors,
         ]  # fmt: skip
 
 
-def _load(path: Path) -> Dict[str, Any]:
+def read_yaml(path: Path) -> Dict[str, Any]:
     loaded: Dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return loaded
+
+
+def die_with_parent(death_signal: int) -> Callable[[], None]:
+    """A preexec hook: the child gets `death_signal` when its parent dies.
+
+    So even a SIGKILL of a launcher takes every server it started down too.
+    """
+
+    def hook() -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, death_signal)
+
+    return hook
 
 
 def _venv_bin(name: str) -> str:

@@ -25,7 +25,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from clinic_nlu.contact_details import introduced_name, phone_number_span
-from clinic_nlu.input_guard import has_words, is_foreign, strip_markup
+from clinic_nlu.input_guard import (
+    has_words,
+    is_foreign,
+    language_identifier,
+    strip_markup,
+)
 from clinic_nlu.red_flags import is_red_flag
 from clinic_nlu.vocabulary import (
     EMERGENCY_INTENT,
@@ -98,6 +103,18 @@ class SafetyOverride(StatelessComponent):
     classifier's `emergency` on its own (a phone number, a fall weeks ago)
     never ends a request or withholds an answer.
     """
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GraphComponent:
+        """Loads the language identifier now: the first visitor does not wait for it."""
+        language_identifier()
+        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Sets the imposed intent, with full confidence, on each message."""

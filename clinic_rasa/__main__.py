@@ -4,7 +4,7 @@
     python -m clinic_rasa shell --model models
     python -m clinic_rasa test core --model models/M.tar.gz --stories tests/...
 
-The one launcher of Rasa in this project (scripts/run.sh, the tests, the
+The one launcher of Rasa in this project (clinic_launch/run.py, the tests, the
 benchmark and the cluster all start Rasa this way), so a terminal chat, a test
 run and the served assistant get the same action timeout, NLU cache, reply
 validation and failure watch. Settings come from the channel's section of the

@@ -64,7 +64,7 @@ class ConversationLockStore(InMemoryLockStore):
         if self._redis is None and workers.strip() != str(DEFAULT_SANIC_WORKERS):
             raise ValueError(
                 f"{ENV_SANIC_WORKERS}={workers} needs a shared lock store: set "
-                f"{ENV_REDIS_URL} (scripts/run.sh starts Redis when RASA_WORKERS > 1)"
+                f"{ENV_REDIS_URL} (`make run` starts Redis when RASA_WORKERS > 1)"
             )
 
     @asynccontextmanager

@@ -6,7 +6,6 @@ SIGKILL of the orchestrator takes every server down with it.
 """
 
 import contextlib
-import ctypes
 import os
 import signal
 import socket
@@ -16,11 +15,12 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping, Optional, Sequence
+from typing import Mapping, Optional, Sequence
+
+from clinic_launch import die_with_parent
 
 STOP_GRACE_S = 20.0
 LOG_TAIL_LINES = 15
-_PR_SET_PDEATHSIG = 1
 
 
 def free_port() -> int:
@@ -77,16 +77,6 @@ class Service:
             os.killpg(self.process.pid, signal.SIGKILL)
 
 
-def _die_with_parent(death_signal: int) -> Callable[[], None]:
-    """A preexec hook: the child gets `death_signal` when its parent dies."""
-
-    def hook() -> None:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, death_signal)
-
-    return hook
-
-
 def spawn(
     name: str,
     command: Sequence[str],
@@ -109,7 +99,7 @@ def spawn(
             cwd=cwd,
             user=user,
             start_new_session=True,
-            preexec_fn=_die_with_parent(stop_signal),
+            preexec_fn=die_with_parent(stop_signal),
         )
     return Service(name, process, log_path, stop_signal)
 

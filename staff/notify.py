@@ -1,7 +1,7 @@
 """`python -m staff notify`: e-mail staff about callback requests (SMTP_* settings).
 
 notify --test        one test message to SMTP_TO, to check the settings
-notify --watch       keep announcing new callback requests (scripts/run.sh
+notify --watch       keep announcing new callback requests (clinic_launch/run.py
                      starts this when SMTP_HOST is set)
 notify --summary     the counts of yesterday (or --summary 2026-11-23),
                      e.g. from cron once a morning

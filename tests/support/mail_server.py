@@ -2,7 +2,7 @@
 
 The server keeps every message it accepted; tests wait on it (a condition
 variable), never sleep. The sender is `python -m staff notify --watch`, as
-scripts/run.sh starts it, with its log lines read as they come.
+clinic_launch/run.py starts it, with its log lines read as they come.
 """
 
 import os

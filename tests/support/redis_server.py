@@ -1,4 +1,4 @@
-"""A real Redis server for the tests, started as scripts/run.sh starts it."""
+"""A real Redis server for the tests, started as clinic_launch/run.py starts it."""
 
 import subprocess
 import time

@@ -1,6 +1,6 @@
-"""`make run` as a newcomer starts it: scripts/run.sh, its servers, and its stop.
+"""`make run` as a newcomer starts it: `python -m clinic_launch`, its servers, its stop.
 
-The real script with its defaults (two Rasa workers sharing a private Redis),
+The real launcher with its defaults (two Rasa workers sharing a private Redis),
 on free ports for the page, Rasa and the dashboard, a throwaway database, and
 a real SMTP server so the e-mail sender is started too. The action server's
 port is the one endpoints.yml names (5055), as in `make run`.
@@ -10,6 +10,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Dict, Iterator, List
@@ -29,13 +30,13 @@ START_TIMEOUT_S = 240
 
 
 class RunScript:
-    """scripts/run.sh in a session of its own, its output read as it comes."""
+    """`python -m clinic_launch` in a session of its own, output read as it comes."""
 
     def __init__(self, environment: Dict[str, str]) -> None:
         self.lines: List[str] = []
         self.changed = threading.Condition()
         self.process = subprocess.Popen(
-            ["scripts/run.sh"],
+            [sys.executable, "-m", "clinic_launch"],
             cwd=ROOT,
             env=environment,
             stdout=subprocess.PIPE,
