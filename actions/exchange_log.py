@@ -8,7 +8,7 @@ never waits on the database.
 
 from abc import ABC, abstractmethod
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -54,6 +54,21 @@ def message_time(user_event: Dict[str, Any]) -> datetime:
     return datetime.fromtimestamp(float(user_event.get("timestamp") or 0), timezone.utc)
 
 
+def with_button_titles(
+    text: str, buttons: Optional[Sequence[Mapping[str, Any]]]
+) -> str:
+    """A reply as the log keeps it: its text, then the titles of its buttons.
+
+    The same for a domain response's buttons (the greeting's topics) and an
+    action's (the "did you mean…?" choices), so staff see what was offered.
+    """
+    if not buttons:
+        return text
+    return (
+        text + " [" + " | ".join(str(button.get("title")) for button in buttons) + "]"
+    )
+
+
 def turn_record(
     tracker: Tracker, own_replies: Sequence[str] = (), own_answer_key: str = ""
 ) -> Optional[ExchangeRecord]:
@@ -71,7 +86,11 @@ def turn_record(
     bot_events = [
         event for event in events[user_index + 1 :] if event.get("event") == "bot"
     ]
-    replies = [str(event.get("text")) for event in bot_events if event.get("text")]
+    replies = [
+        with_button_titles(str(event["text"]), (event.get("data") or {}).get("buttons"))
+        for event in bot_events
+        if event.get("text")
+    ]
     replies.extend(own_replies)
     answer_keys = [
         str(event.get("metadata", {}).get("utter_action"))
@@ -178,8 +197,7 @@ class LoggingAction(Action, ABC):
         dispatcher.utter_message(
             response=responses[-1], text=texts[-1], buttons=list(buttons)
         )
-        if buttons:
-            texts[-1] += " [" + " | ".join(button["title"] for button in buttons) + "]"
+        texts[-1] = with_button_titles(texts[-1], buttons)
         log_turn(self.writer, tracker, texts, responses[-1])
 
     @property

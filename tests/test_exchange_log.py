@@ -42,6 +42,26 @@ def test_turn_record_takes_the_last_message_and_its_replies() -> None:
     assert not (record.is_fallback or record.is_emergency or record.is_out_of_scope)
 
 
+def test_a_replys_buttons_are_logged_after_its_text() -> None:
+    topics = [
+        {"title": "How long it takes", "payload": "/faq"},
+        {"title": "Recovery", "payload": "/faq"},
+    ]
+    tracker = tracker_with(
+        [
+            user_event("hi", "greet", "m1"),
+            bot_event("Hello! Ask me about kyphoplasty.", "utter_greet", topics),
+        ]
+    )
+
+    record = turn_record(tracker)
+
+    assert record is not None
+    assert record.reply == (
+        "Hello! Ask me about kyphoplasty. [How long it takes | Recovery]"
+    )
+
+
 def test_turn_record_flags_emergencies() -> None:
     tracker = tracker_with(
         [

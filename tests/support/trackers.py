@@ -29,9 +29,18 @@ def user_event(
     }
 
 
-def bot_event(text: str, utter_action: str) -> Dict[str, Any]:
+def bot_event(
+    text: str, utter_action: str, buttons: Optional[List[Dict[str, str]]] = None
+) -> Dict[str, Any]:
     """A BotUttered event carrying the response name, as Rasa records it."""
-    return {"event": "bot", "text": text, "metadata": {"utter_action": utter_action}}
+    event: Dict[str, Any] = {
+        "event": "bot",
+        "text": text,
+        "metadata": {"utter_action": utter_action},
+    }
+    if buttons:
+        event["data"] = {"buttons": buttons}
+    return event
 
 
 def tracker_with(
