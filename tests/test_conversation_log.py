@@ -5,12 +5,13 @@ Runs the real Rasa server and action server against SQLite and PostgreSQL.
 
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Iterator, List
 
 import pytest
 
 from clinic_log.database import make_engine, make_session_factory, session_scope
 from clinic_log.repository import appointments, exchanges
+from tests.support.logged import logged_reply
 from tests.support.servers import AssistantServers, start_assistant
 
 pytestmark = pytest.mark.e2e
@@ -63,23 +64,6 @@ def masked(text: str) -> str:
     return text
 
 
-def as_logged(answer: List[Dict[str, Any]]) -> str:
-    """How the log keeps an answer: each text, then its buttons' titles, if any.
-
-    Buttons are part of the reply, whether a domain response carries them
-    (the greeting's topics) or an action ("did you mean…?").
-    """
-    return masked(
-        "\n".join(
-            f"{reply['text']} [{' | '.join(b['title'] for b in reply['buttons'])}]"
-            if reply.get("buttons")
-            else str(reply["text"])
-            for reply in answer
-            if reply.get("text")
-        )
-    )
-
-
 def test_scripted_conversation_is_logged_once_per_message(
     logging_assistant: AssistantServers, database_url: str
 ) -> None:
@@ -87,7 +71,7 @@ def test_scripted_conversation_is_logged_once_per_message(
     for message in SCRIPT:
         answer = logging_assistant.say("scripted-visitor", message)
         assert answer, f"no reply to {message!r}"
-        replies.append(as_logged(answer))
+        replies.append(masked(logged_reply(answer)))
 
     # The writer stores records in the order it gets them: once a later turn
     # is stored, any second copy of the script's turns would be stored too.

@@ -19,6 +19,7 @@ from clinic_log.database import make_engine, make_session_factory, session_scope
 from clinic_log.masking import NAME_MASK, PHONE_MASK
 from clinic_log.repository import appointments, exchanges
 from cluster.topology import Cluster
+from tests.support.logged import logged_reply
 from tests.support.servers import AssistantServers
 
 # A visitor who asks two questions, then leaves a callback request.
@@ -53,11 +54,6 @@ def script_for(name: str) -> List[str]:
 def masked(texts: List[str], name: str) -> List[str]:
     """`texts` as the log keeps them: the visitor's name and number masked."""
     return [t.replace(name, NAME_MASK).replace(PHONE, PHONE_MASK) for t in texts]
-
-
-def reply_text(replies: List[Dict[str, str]]) -> str:
-    """The bot's reply as the log stores it: text messages, one per line."""
-    return "\n".join(reply["text"] for reply in replies if reply.get("text"))
 
 
 def access_log_lines(cluster: Cluster, at_least: int = 0) -> List[str]:
@@ -170,7 +166,7 @@ def test_turns_alternate_between_servers(cluster: Cluster) -> None:
         for sender, name in names.items():
             answer = client.say(sender, script_for(name)[turn])
             assert answer, f"no reply to turn {turn} of {sender}"
-            replies[sender].append(reply_text(answer))
+            replies[sender].append(logged_reply(answer))
 
     served_by = answered_by(cluster, skip, len(SCRIPT) * len(names))
     assert len(served_by) == len(SCRIPT) * len(names)
@@ -200,7 +196,7 @@ def test_stopping_one_rasa_server_loses_no_conversation(cluster: Cluster) -> Non
             if turn == LAST_TURNS_FROM:
                 server_gone.wait(timeout=120)
             try:
-                replies[sender].append(reply_text(client.say(sender, message)))
+                replies[sender].append(logged_reply(client.say(sender, message)))
             except (AssertionError, OSError) as error:  # say() asserts HTTP 200
                 failures.append(f"{sender} turn {turn}: {error}")
                 return
