@@ -18,17 +18,17 @@ from typing import Dict, List
 from bench.progress import run_step
 from bench.servers import RunningBot, rasa_environment, start_bot
 from clinic_launch import AssistantPlan
+from clinic_launch.run import DEFAULT_WORKERS
 from cluster.processes import free_port
 
 RASA = str(Path(sys.executable).parent / "rasa")
-DEFAULT_WORKERS = "2"  # as clinic_launch/run.py
 STOCK_INIT_TIMEOUT_S = 600
 
 
 def start_assistant(root: Path, model: Path, workdir: Path) -> RunningBot:
     """Starts the clinic assistant with `model`, logging to a fresh SQLite file."""
     rasa_port = free_port()
-    workers = int(os.environ.get("RASA_WORKERS", DEFAULT_WORKERS))
+    workers = int(os.environ.get("RASA_WORKERS", str(DEFAULT_WORKERS)))
     socket = workdir / f"redis-{rasa_port}.sock"
     plan = AssistantPlan(
         model=model,

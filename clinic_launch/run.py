@@ -31,7 +31,11 @@ from urllib.parse import urlsplit
 from clinic_launch import ROOT, AssistantPlan, die_with_parent, read_yaml
 from clinic_log.settings import database_url
 
+DEFAULT_RASA_PORT = 5005
+DEFAULT_WEB_PORT = 8000
+DEFAULT_DASHBOARD_PORT = 8001
 DEFAULT_WORKERS = 2
+LOOPBACK = "127.0.0.1"
 REDIS_SOCKET_WAIT_S = 5.0
 STOP_GRACE_S = 20.0
 # While Rasa loads the model, a line this often says it is still coming.
@@ -43,9 +47,13 @@ class SettingError(ValueError):
     """An environment variable `make run` reads has a value it cannot use."""
 
 
+def _whole_number(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
 def _port(environment: Mapping[str, str], name: str, default: int) -> int:
     text = environment.get(name, "").strip() or str(default)
-    if not text.isdigit() or not 0 < int(text) < 65536:
+    if not _whole_number(text) or not 0 < int(text) < 65536:
         raise SettingError(f"{name} must be a port number (1-65535), got '{text}'")
     return int(text)
 
@@ -55,15 +63,15 @@ class RunSettings:
     """What `make run` takes from its environment."""
 
     model: Path
-    rasa_port: int = 5005
-    web_port: int = 8000
-    dashboard_port: int = 8001
-    workers: int = DEFAULT_WORKERS
-    redis_url: Optional[str] = None
-    interface: str = "127.0.0.1"
-    cors_origins: Sequence[str] = ()
-    smtp_host: Optional[str] = None
-    dashboard_url: str = "http://localhost:8001"
+    rasa_port: int
+    web_port: int
+    dashboard_port: int
+    workers: int
+    redis_url: Optional[str]
+    interface: str
+    cors_origins: Sequence[str]
+    smtp_host: Optional[str]
+    dashboard_url: str
 
     @classmethod
     def from_environment(cls, environment: Mapping[str, str]) -> "RunSettings":
@@ -71,14 +79,16 @@ class RunSettings:
         model = environment.get("MODEL", "").strip()
         if not model:
             raise SettingError("MODEL must name the trained model; use make run")
-        workers_text = environment.get("RASA_WORKERS", "").strip() or "2"
-        if not workers_text.isdigit() or int(workers_text) < 1:
+        workers_text = environment.get("RASA_WORKERS", "").strip() or str(
+            DEFAULT_WORKERS
+        )
+        if not _whole_number(workers_text) or int(workers_text) < 1:
             raise SettingError(
                 "RASA_WORKERS must be a whole number of at least 1, "
                 f"got '{workers_text}'"
             )
-        web_port = _port(environment, "WEB_PORT", 8000)
-        dashboard_port = _port(environment, "DASHBOARD_PORT", 8001)
+        web_port = _port(environment, "WEB_PORT", DEFAULT_WEB_PORT)
+        dashboard_port = _port(environment, "DASHBOARD_PORT", DEFAULT_DASHBOARD_PORT)
         # Browsers may call the webhook only from the page's origin, which they
         # name after what the visitor typed: localhost or 127.0.0.1.
         origins = environment.get("CORS_ORIGIN", "").split() or [
@@ -87,12 +97,12 @@ class RunSettings:
         ]
         return cls(
             model=Path(model),
-            rasa_port=_port(environment, "RASA_PORT", 5005),
+            rasa_port=_port(environment, "RASA_PORT", DEFAULT_RASA_PORT),
             web_port=web_port,
             dashboard_port=dashboard_port,
             workers=int(workers_text),
             redis_url=environment.get("REDIS_URL", "").strip() or None,
-            interface=environment.get("RASA_INTERFACE", "").strip() or "127.0.0.1",
+            interface=environment.get("RASA_INTERFACE", "").strip() or LOOPBACK,
             cors_origins=origins,
             smtp_host=environment.get("SMTP_HOST", "").strip() or None,
             # The notifier's e-mails link to the dashboard here.
@@ -179,9 +189,9 @@ class Assistant:
         )
         python = sys.executable
         web = [python, "-m", "http.server", str(settings.web_port)]
-        web += ["--bind", "127.0.0.1", "--directory", "web"]
+        web += ["--bind", LOOPBACK, "--directory", "web"]
         self._spawn("web", web, os.environ, show_output=False, show_errors=False)
-        dashboard = [python, "-m", "staff", "dashboard", "--host", "127.0.0.1"]
+        dashboard = [python, "-m", "staff", "dashboard", "--host", LOOPBACK]
         dashboard += ["--port", str(settings.dashboard_port)]
         self._spawn("dashboard", dashboard, os.environ, show_output=False)
         if settings.smtp_host:

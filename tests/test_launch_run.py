@@ -34,6 +34,7 @@ def test_the_page_origin_follows_the_page_port() -> None:
         ("MODEL", "", "MODEL must name the trained model"),
         ("RASA_WORKERS", "0", "RASA_WORKERS must be a whole number of at least 1"),
         ("RASA_WORKERS", "two", "got 'two'"),
+        ("RASA_WORKERS", "²", "got '²'"),
         ("RASA_PORT", "70000", "RASA_PORT must be a port number"),
         ("WEB_PORT", "eighty", "WEB_PORT must be a port number"),
     ],
