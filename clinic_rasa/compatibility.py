@@ -85,19 +85,6 @@ TARGETS = (
     Target(
         "rasa.engine.graph", "GraphSchema", "minimal_graph_schema", ("self", "targets")
     ),
-    # tracker_store: the SQL tracker store's reads, extended.
-    Target(
-        "rasa.core.tracker_store",
-        "SQLTrackerStore",
-        "_retrieve",
-        ("self", "sender_id", "fetch_events_from_all_sessions"),
-    ),
-    Target(
-        "rasa.core.tracker_store",
-        "SQLTrackerStore",
-        "_additional_events",
-        ("self", "session", "tracker"),
-    ),
 )
 # action_timeout: the module constant every custom-action call reads.
 TIMEOUT_MODULE, TIMEOUT_CONSTANT = "rasa.core.actions.action", "DEFAULT_REQUEST_TIMEOUT"

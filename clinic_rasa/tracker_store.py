@@ -23,7 +23,9 @@ how many events are stored already when the same process has just read the
 tracker (Rasa counts them again with a query) and inserts a turn's events with
 one statement (Rasa flushes one ORM object per event); a read is one statement
 built once, selecting only the events' data (Rasa builds its query and an ORM
-object per event every time).
+object per event every time). Only Rasa's public methods are overridden
+(save, retrieve, retrieve_full_tracker, keys); the reads and the count of
+stored events are this module's own statements.
 """
 
 import itertools
@@ -118,7 +120,7 @@ class ClinicTrackerStore(SQLTrackerStore):
             with self.session_scope() as session:
                 rows = [
                     event_row(tracker.sender_id, event)
-                    for event in self._additional_events(session, tracker)
+                    for event in self._unstored_events(session, tracker)
                 ]
                 if rows:
                     session.execute(self.SQLEvent.__table__.insert(), rows)
@@ -136,7 +138,7 @@ class ClinicTrackerStore(SQLTrackerStore):
         if sender_id in self._unsaved:
             return self.deserialise_tracker(sender_id, self._unsaved[sender_id])
         try:
-            tracker = await super().retrieve(sender_id)
+            tracker = self._read(sender_id, _SESSION_EVENTS)
         except SQLAlchemyError as error:
             self._outage(error)
             return None
@@ -146,11 +148,8 @@ class ClinicTrackerStore(SQLTrackerStore):
         self._stored_counts[sender_id] = len(tracker.events) if tracker else 0
         return tracker
 
-    async def _retrieve(
-        self, sender_id: str, fetch_events_from_all_sessions: bool
-    ) -> Optional[DialogueStateTracker]:
-        """Rasa's read, as one statement built once, giving plain rows, not objects."""
-        query = _ALL_EVENTS if fetch_events_from_all_sessions else _SESSION_EVENTS
+    def _read(self, sender_id: str, query: Select) -> Optional[DialogueStateTracker]:
+        """A conversation's events as one statement built once, as plain rows."""
         with self.session_scope() as session:
             rows = session.execute(query, {"sender_id": sender_id})
             events = [json.loads(data) for (data,) in rows]
@@ -158,19 +157,20 @@ class ClinicTrackerStore(SQLTrackerStore):
             return None
         return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
 
-    def _additional_events(
+    def _unstored_events(
         self, session: Session, tracker: DialogueStateTracker
     ) -> Iterator[Event]:
         """Events not stored yet, counted from this process's read if there was one.
 
         Rasa reads a conversation (`retrieve`) at the start of every turn, under
         its lock, and saves it once at the end; the count of that read is the
-        count Rasa's query would give. Any other save asks the database.
+        count of the stored session's events. Any other save counts them in the
+        database, as Rasa's own store does.
         """
         stored = self._stored_counts.pop(tracker.sender_id, None)
         if stored is None:
-            counted: Iterator[Event] = super()._additional_events(session, tracker)
-            return counted
+            counted = session.execute(_SESSION_COUNT, {"sender_id": tracker.sender_id})
+            stored = int(counted.scalar_one())
         return itertools.islice(tracker.events, stored, len(tracker.events))
 
     async def retrieve_full_tracker(
@@ -180,7 +180,7 @@ class ClinicTrackerStore(SQLTrackerStore):
         if conversation_id in self._unsaved:
             return await self.retrieve(conversation_id)
         try:
-            return await super().retrieve_full_tracker(conversation_id)
+            return self._read(conversation_id, _ALL_EVENTS)
         except SQLAlchemyError as error:
             self._outage(error)
             return None
@@ -235,6 +235,7 @@ def _events_data(all_sessions: bool) -> Select:
 
 _SESSION_EVENTS = _events_data(all_sessions=False)
 _ALL_EVENTS = _events_data(all_sessions=True)
+_SESSION_COUNT = select(func.count()).select_from(_SESSION_EVENTS.subquery())
 
 
 def event_row(sender_id: str, event: Event) -> Dict[str, Any]:

@@ -192,6 +192,12 @@ async def test_reads_and_writes_what_rasas_own_store_does(store, tmp_path):
 
     for each in (store, stock):
         await each.save(two_sessions("visitor-9"))
+        # Saved again without a read: both count the stored latest session's
+        # events to find what is new (Rasa stores some events twice this way);
+        # the rows must still be equal.
+        tracker = two_sessions("visitor-9")
+        tracker.update(UserUttered("one more", timestamp=6.0))
+        await each.save(tracker)
 
     def rows(each):
         with each.session_scope() as session:
@@ -211,9 +217,10 @@ async def test_reads_and_writes_what_rasas_own_store_does(store, tmp_path):
     assert rows(store) == rows(stock)
     ours, theirs = [await each.retrieve("visitor-9") for each in (store, stock)]
     assert ours.events == theirs.events
-    assert [e.text for e in ours.events if isinstance(e, UserUttered)] == [
+    # Only the latest session is read.
+    assert next(e.text for e in ours.events if isinstance(e, UserUttered)) == (
         "new question"
-    ]
+    )
     full = await store.retrieve_full_tracker("visitor-9")
     assert full.events == (await stock.retrieve_full_tracker("visitor-9")).events
     stock.engine.dispose()
