@@ -9,6 +9,8 @@
     worker_signals              lets a starting Sanic worker stop on SIGTERM
     failures                    notices failed custom-action calls per turn
     action_call                 sends this turn's events on a kept connection
+    worker_gc                   keeps a worker's loaded model out of full GCs
+                                (the channel calls it once the server starts)
 
 `install()` checks that this Rasa is the one the patches were written for
 (`compatibility`) and applies the eight global ones. It is called by the
