@@ -104,17 +104,10 @@ class SafetyOverride(StatelessComponent):
     never ends a request or withholds an answer.
     """
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> GraphComponent:
+    def __init__(self) -> None:
         """Loads the language identifier now: the first visitor does not wait for it."""
         language_identifier()
-        return cls()
+        super().__init__()
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Sets the imposed intent, with full confidence, on each message."""
