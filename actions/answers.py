@@ -103,7 +103,6 @@ class ActionCautionThenAnswer(LoggingAction):
         tracker: Tracker,
         domain: Dict[str, Any],
     ) -> List[Dict[str, Any]]:
-        """Sends both and logs the turn."""
+        """Sends both, logs the turn and remembers the topic answered."""
         answer = answer_after_caution(tracker.latest_message)
-        self.replies_and_log(dispatcher, tracker, domain, [CAUTION, answer])
-        return []
+        return self.replies_and_log(dispatcher, tracker, domain, [CAUTION, answer])

@@ -5,12 +5,17 @@ from typing import Any, Dict, List
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.exchange_log import LoggingAction, latest_user_event
+from actions.conversation_context import LAST_TOPIC_SLOT
+from actions.exchange_log import FALLBACK_INTENT, LoggingAction, latest_user_event
 from actions.suggestions import button_for, scored_topics, two_are_plausible
+from actions.topics import RETRIEVAL_INTENTS
 from clinic_nlu.vocabulary import is_on_topic
 
 SOMETHING_ELSE_BUTTON = {"title": "Something else", "payload": "/out_of_scope"}
 NOT_ON_PAGE = "utter_question_not_on_page"
+# DIET this sure that a message asks about the page (faq, not_covered) makes
+# it a kyphoplasty question even when no topic was clear enough to answer.
+MIN_PAGE_QUESTION_CONFIDENCE = 0.9
 
 
 class ActionSuggestTopics(LoggingAction):
@@ -20,6 +25,9 @@ class ActionSuggestTopics(LoggingAction):
     two plausible topics, a message about kyphoplasty or the clinic gets the
     honest "I can't answer that from the page" with the number, and any other
     message the general reply (what the assistant can help with, the number).
+    A message is about kyphoplasty when its words say so, when the classifier
+    is sure it asks about the page, or when it follows an answer ("and for
+    how long?"): then it gets the honest reply, not the general one.
     """
 
     action_name = "action_suggest_topics"
@@ -42,11 +50,24 @@ class ActionSuggestTopics(LoggingAction):
                 [*buttons, SOMETHING_ELSE_BUTTON],
             )
             return []
-        user_event = latest_user_event(tracker) or {}
-        on_topic = is_on_topic(str(user_event.get("text") or ""))
-        reply = NOT_ON_PAGE if on_topic else "utter_default"
+        reply = NOT_ON_PAGE if is_about_kyphoplasty(tracker) else "utter_default"
         self.reply_and_log(dispatcher, tracker, domain, reply)
         return []
+
+
+def is_about_kyphoplasty(tracker: Tracker) -> bool:
+    """Whether an unclear message still speaks of kyphoplasty or the clinic."""
+    if tracker.get_slot(LAST_TOPIC_SLOT):
+        return True
+    user_event = latest_user_event(tracker) or {}
+    if is_on_topic(str(user_event.get("text") or "")):
+        return True
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    asked = [entry for entry in ranking if entry.get("name") != FALLBACK_INTENT]
+    return bool(asked) and (
+        asked[0].get("name") in RETRIEVAL_INTENTS
+        and float(asked[0].get("confidence", 0.0)) >= MIN_PAGE_QUESTION_CONFIDENCE
+    )
 
 
 class ActionDefaultReply(LoggingAction):

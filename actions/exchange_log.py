@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conversation_context import remembered_topic
 from actions.responses import response_text
 from clinic_log.masking import NAME_MASK, PHONE_MASK, mask_personal_data
 from clinic_log.records import TRUNCATED_KEY, ExchangeRecord
@@ -136,11 +137,16 @@ def log_turn(
     tracker: Tracker,
     own_replies: Sequence[str] = (),
     own_answer_key: str = "",
-) -> None:
-    """Hands the current turn's record to the background writer."""
+) -> List[Dict[str, Any]]:
+    """Hands the current turn's record to the background writer.
+
+    Returns the event that remembers the turn's topic for a follow-up.
+    """
     record = turn_record(tracker, own_replies, own_answer_key)
-    if record is not None:
-        writer.submit(record)
+    if record is None:
+        return []
+    writer.submit(record)
+    return remembered_topic(record.answer_key)
 
 
 class LoggingAction(Action, ABC):
@@ -176,9 +182,9 @@ class LoggingAction(Action, ABC):
         domain: Dict[str, Any],
         response: str,
         buttons: Sequence[Dict[str, str]] = (),
-    ) -> None:
+    ) -> List[Dict[str, Any]]:
         """Sends a domain response and logs the turn with it as the last reply."""
-        self.replies_and_log(dispatcher, tracker, domain, [response], buttons)
+        return self.replies_and_log(dispatcher, tracker, domain, [response], buttons)
 
     def replies_and_log(
         self,
@@ -187,8 +193,11 @@ class LoggingAction(Action, ABC):
         domain: Dict[str, Any],
         responses: Sequence[str],
         buttons: Sequence[Dict[str, str]] = (),
-    ) -> None:
-        """Sends domain responses in order (any buttons on the last) and logs them."""
+    ) -> List[Dict[str, Any]]:
+        """Sends domain responses in order (any buttons on the last) and logs them.
+
+        Returns the event that remembers the topic answered, for a follow-up.
+        """
         texts = [
             response_text(domain, response, tracker.slots) for response in responses
         ]
@@ -198,7 +207,7 @@ class LoggingAction(Action, ABC):
             response=responses[-1], text=texts[-1], buttons=list(buttons)
         )
         texts[-1] = with_button_titles(texts[-1], buttons)
-        log_turn(self.writer, tracker, texts, responses[-1])
+        return log_turn(self.writer, tracker, texts, responses[-1])
 
     @property
     def writer(self) -> LogWriter:
@@ -219,6 +228,5 @@ class ActionLogExchange(LoggingAction):
         tracker: Tracker,
         domain: Dict[str, Any],
     ) -> List[Dict[str, Any]]:
-        """Submits the turn's record."""
-        log_turn(self.writer, tracker)
-        return []
+        """Submits the turn's record and remembers the topic answered."""
+        return log_turn(self.writer, tracker)

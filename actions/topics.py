@@ -205,6 +205,8 @@ REPLY_NAMES: Dict[str, str] = {
     "out_of_scope": "Not about kyphoplasty",
     "default": "Not understood",
     "suggest_topics": "Did you mean…?",
+    "follow_up_in_general": "Follow-up: the page speaks of patients in general",
+    "ask_follow_up_topic": "Follow-up: asked which topic",
     "feedback_use_buttons": "Feedback",
 }
 

@@ -103,12 +103,15 @@ def measure_speed(bot: RunningBot, args: argparse.Namespace) -> Dict[str, Any]:
 
 
 def measure_honesty(bot: RunningBot) -> Dict[str, Any]:
-    """Each blind visitor set's outcomes (answered, wrong subject, 911…)."""
+    """Each blind set's outcomes (answered, wrong subject, 911…), follow-ups too."""
     domain = yaml.safe_load((ROOT / "domain.yml").read_text("utf-8"))
     figures = {}
     for path in honesty.QUESTION_SETS:
         say(f"  honest answers: asking the blind visitor questions of {path.name}...")
         figures[path.stem] = asdict(honesty.measure(bot.url, domain, path))
+    say(f"  honest answers: playing the blind dialogues of {honesty.DIALOGUES.name}...")
+    dialogues = honesty.measure_dialogues(bot.url, domain, honesty.DIALOGUES)
+    figures[honesty.DIALOGUES.stem] = asdict(dialogues)
     return figures
 
 

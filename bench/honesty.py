@@ -23,7 +23,11 @@ from bench.load import client_addresses
 
 BLIND = Path(__file__).resolve().parent.parent / "tests" / "blind"
 QUESTION_SETS = sorted(BLIND.glob("visitor_questions*.yml"))
+# Conversations whose later messages lean on the earlier ones ("and after that?").
+DIALOGUES = BLIND / "follow_ups.yml"
 CAUTION = "utter_emergency_caution"
+# Replies that lead into the answer that follows them: the outcome is that answer.
+LEAD_INS = frozenset({CAUTION, "utter_follow_up_in_general"})
 # Replies that are each an outcome of their own, by response name.
 OUTCOME_OF_RESPONSE = {
     "utter_emergency": "emergency",
@@ -32,7 +36,9 @@ OUTCOME_OF_RESPONSE = {
     "utter_question_not_on_page": "not_covered",
     "utter_caution_tell_more": "not_covered",
     "utter_suggest_topics": "clarification",
+    "utter_ask_follow_up_topic": "clarification",
     "utter_out_of_scope": "redirect",
+    "utter_greet": "greeting",
     "utter_default": "redirect",
 }
 
@@ -52,9 +58,9 @@ def response_names_by_text(domain: Mapping[str, Any]) -> Dict[str, str]:
 
 
 def outcome_of(replies: Sequence[str], names: Mapping[str, str]) -> str:
-    """The outcome a visitor saw: the first reply after any 911 caution line."""
+    """The outcome a visitor saw: the first reply after any lead-in (the 911 line)."""
     responses = [names.get(text.strip(), "") for text in replies]
-    if responses and responses[0] == CAUTION:
+    while responses and responses[0] in LEAD_INS:
         responses = responses[1:]
     if not responses:
         return "none"
@@ -168,3 +174,24 @@ def measure(url: str, domain: Mapping[str, Any], path: Path) -> Honesty:
         for index, question in enumerate(asked)
     ]
     return score(asked, replies, domain)
+
+
+def measure_dialogues(url: str, domain: Mapping[str, Any], path: Path) -> Honesty:
+    """Plays each blind dialogue as one visitor and scores the turns after the first.
+
+    A first turn stands alone (the question sets measure those); every later
+    turn is a follow-up, answered right only if the assistant kept the context.
+    """
+    dialogues = yaml.safe_load(path.read_text("utf-8"))["dialogues"]
+    run = uuid.uuid4().hex[:8]
+    addresses = client_addresses(url)
+    follow_ups: List[Dict[str, Any]] = []
+    replies: List[List[str]] = []
+    for index, dialogue in enumerate(dialogues):
+        sender, address = f"follow-ups-{run}-{index}", next(addresses)
+        first, *later = dialogue["turns"]
+        ask(url, sender, first["text"], address)
+        for turn in later:
+            follow_ups.append(turn)
+            replies.append(ask(url, sender, turn["text"], address))
+    return score(follow_ups, replies, domain)

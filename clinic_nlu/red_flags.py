@@ -150,8 +150,10 @@ _FEVER = (
     r"(?:1\d\d|3[89]|4[01])|thermometer|drenched in sweat|"
     r"10[0-5](?:\.\d)?\s*(?:f\b|degrees))"
 )
+# The procedure by name, or as "had mine (done)" when the chat is about it.
 _PROCEDURE = (
     r"\b(?:procedure|k[iy][pf]h?oplasty|surgery|operation|incision|balloon|cement)"
+    r"|\b(?:had|got)\s+(?:mine|it)\s+done\b|\bhad\s+mine\b"
 )
 
 # Patterns that flag a message only together, in any order; the first is

@@ -1,6 +1,6 @@
 """The "did you mean…?" action, run with real rasa-sdk trackers."""
 
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 import pytest
 from rasa_sdk import Tracker
@@ -11,6 +11,7 @@ from actions.clarification import (
     ActionDefaultReply,
     ActionSuggestTopics,
 )
+from actions.conversation_context import LAST_TOPIC_SLOT
 from actions.topics import TOPIC_QUESTIONS
 from clinic_log.database import SessionFactory, session_scope
 from clinic_log.repository import exchanges
@@ -63,30 +64,43 @@ async def test_offers_the_two_likeliest_topics_and_something_else(
     assert TOPIC_QUESTIONS["faq/duration"] in row["reply"]
 
 
-def one_clear_favourite(text: str) -> Dict[str, Any]:
+def one_clear_favourite(text: str, page_confidence: float) -> Dict[str, Any]:
     """Parse data with one topic far ahead of the next, yet not sure enough."""
     return parse_data(
         text,
-        [("nlu_fallback", 0.4), ("faq", 0.9)],
+        [("nlu_fallback", 0.5), ("faq", page_confidence)],
         [("faq/cement", 0.35), ("faq/balloon", 0.1)],
     )
 
 
 @pytest.mark.parametrize(
-    ("text", "response"),
+    ("text", "page_confidence", "last_topic", "response"),
     [
-        # About kyphoplasty, but no topic fits well: the honest deferral.
-        ("is the cement made of bone?", "utter_question_not_on_page"),
-        # About something else: the general reply, not buttons.
-        ("what time is it in Lima", "utter_default"),
+        # About kyphoplasty by its words, but no topic fits well: the honest deferral.
+        ("is the cement made of bone?", 0.6, None, "utter_question_not_on_page"),
+        # No such words, but the classifier is sure it asks about the page.
+        ("is it sore for long", 0.97, None, "utter_question_not_on_page"),
+        # After an answer, an unclear message goes on about the same subject.
+        ("and for how many days", 0.6, "faq/walking", "utter_question_not_on_page"),
+        # About something else, first thing: the general reply, not buttons.
+        ("what time is it in Lima", 0.6, None, "utter_default"),
     ],
 )
 @pytest.mark.asyncio
 async def test_without_two_plausible_topics_no_buttons_are_offered(
-    domain: Dict[str, Any], log_writer: LogWriter, text: str, response: str
+    domain: Dict[str, Any],
+    log_writer: LogWriter,
+    text: str,
+    page_confidence: float,
+    last_topic: Optional[str],
+    response: str,
 ) -> None:
     dispatcher = CollectingDispatcher()
-    tracker = tracker_parsed_as(one_clear_favourite(text))
+    parsed = one_clear_favourite(text, page_confidence)
+    event = user_event(text, "nlu_fallback", "m1")
+    tracker = tracker_with(
+        [{**event, "parse_data": parsed}], slots={LAST_TOPIC_SLOT: last_topic}
+    )
 
     await ActionSuggestTopics(writer=log_writer).run(dispatcher, tracker, domain)
 

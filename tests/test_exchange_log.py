@@ -3,8 +3,10 @@
 from typing import Any, Dict
 
 import pytest
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conversation_context import LAST_TOPIC_SLOT
 from actions.exchange_log import ActionLogExchange, turn_record
 from clinic_log.database import SessionFactory, session_scope
 from clinic_log.repository import exchanges
@@ -105,7 +107,9 @@ async def test_action_logs_the_turn_exactly_once_even_if_run_twice(
     action = ActionLogExchange(writer=log_writer)
     dispatcher = CollectingDispatcher()
 
-    assert await action.run(dispatcher, answered_turn(), domain) == []
+    assert await action.run(dispatcher, answered_turn(), domain) == [
+        SlotSet(LAST_TOPIC_SLOT, "faq/duration")
+    ]
     await action.run(dispatcher, answered_turn(), domain)
     assert log_writer.flush(timeout=10)
 

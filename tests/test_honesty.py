@@ -21,6 +21,14 @@ def test_replies_are_read_back_to_their_outcome(domain: Dict[str, Any]) -> None:
         text(domain, "utter_faq/timing_window"),
     ]
     assert outcome_of(caution_then_answer, names) == "faq/timing_window"
+    in_general_then_answer = [
+        text(domain, "utter_follow_up_in_general"),
+        text(domain, "utter_faq/hospital_stay"),
+    ]
+    assert outcome_of(in_general_then_answer, names) == "faq/hospital_stay"
+    assert outcome_of([text(domain, "utter_ask_follow_up_topic")], names) == (
+        "clarification"
+    )
 
 
 def test_a_wrong_subject_and_a_false_911_are_counted_apart(

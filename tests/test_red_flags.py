@@ -28,6 +28,7 @@ from clinic_nlu.red_flags import is_red_flag
         "should I call 911?",
         "grandpa collapsed in the kitchen",
         "since the procedure I have a fever of 103 and the back pain is way worse",
+        "temperature is 39.5 this evening, I got mine done on monday",
         "my incision is oozing pus",
         "sudden weakness in my left leg after I lifted something",
         "I can't stand up at all after the fall and the pain is a 10",
