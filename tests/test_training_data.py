@@ -1,22 +1,15 @@
 """The training data is rich enough, and the test data is truly held out."""
 
-import re
 from pathlib import Path
 from typing import Dict, List
 
 import yaml
 
+from tests.support.texts import normalised
+
 ROOT = Path(__file__).resolve().parent.parent
 MIN_EXAMPLES_PER_TOPIC = 15
 MIN_TEST_EXAMPLES = 100
-
-
-def normalised(text: str) -> str:
-    """Lower case, letters and digits only, so trivial edits still count as copies.
-
-    A message with no letters or digits (emoji) is compared as it is.
-    """
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower())) or text
 
 
 def test_every_intent_has_enough_varied_phrasings(
