@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.exchange_log import LoggingAction
-from actions.topics import RETRIEVAL_INTENTS
+from actions.topics import RETRIEVAL_INTENTS, selector_ranking
 from clinic_nlu.vocabulary import EMERGENCY_INTENT
 
 # What a question of each plain intent gets inside the callback form.
@@ -32,9 +32,7 @@ def topic_response(
     parse_data: Mapping[str, Any], intent: str, min_confidence: float = 0.0
 ) -> Optional[str]:
     """The response of the selector's likeliest topic of `intent` (faq, not_covered)."""
-    ranking = (
-        parse_data.get("response_selector", {}).get("default", {}).get("ranking", [])
-    )
+    ranking = selector_ranking(parse_data)
     for entry in ranking:
         key = str(entry.get("intent_response_key", ""))
         if key.startswith(f"{intent}/"):

@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_context import LAST_TOPIC_SLOT
 from actions.exchange_log import LoggingAction
-from actions.topics import TOPICS
+from actions.topics import TOPICS, selector_ranking
 
 NEXT_STEP_INTENT = "follow_up_next"
 # What follows each answer, in the page's own order: the four steps of the
@@ -44,9 +44,7 @@ MIN_NAMED_TOPIC_CONFIDENCE = 0.6
 
 def named_topic(parse_data: Mapping[str, Any]) -> Optional[str]:
     """The topic a message names itself, when the ResponseSelector is sure of it."""
-    ranking = (
-        parse_data.get("response_selector", {}).get("default", {}).get("ranking", [])
-    )
+    ranking = selector_ranking(parse_data)
     if not ranking:
         return None
     top = ranking[0]

@@ -2,7 +2,12 @@
 
 from typing import Any, Dict, List, Tuple
 
-from actions.topics import INTENT_TITLES, RETRIEVAL_INTENTS, TOPIC_QUESTIONS
+from actions.topics import (
+    INTENT_TITLES,
+    RETRIEVAL_INTENTS,
+    TOPIC_QUESTIONS,
+    selector_ranking,
+)
 
 Scored = Tuple[str, float]
 # The second topic's score, as a share of the first's, for both to be offered.
@@ -10,12 +15,12 @@ PLAUSIBLE_SECOND_SHARE = 0.5
 
 
 def _retrieval_scores(
-    intent: str, intent_confidence: float, selector_ranking: List[Dict[str, Any]]
+    intent: str, intent_confidence: float, ranking: List[Dict[str, Any]]
 ) -> List[Scored]:
     """Shares an intent's confidence among its sub-topics, by the selector's ranking."""
     sub_topics = [
         entry
-        for entry in selector_ranking
+        for entry in ranking
         if str(entry.get("intent_response_key", "")).startswith(f"{intent}/")
     ]
     total = sum(float(entry.get("confidence", 0.0)) for entry in sub_topics)
@@ -42,15 +47,13 @@ def scored_topics(parse_data: Dict[str, Any]) -> List[Scored]:
     proportion to the ResponseSelector's ranking, so "faq/duration" competes
     fairly with a plain intent such as "request_appointment".
     """
-    selector_ranking = (
-        parse_data.get("response_selector", {}).get("default", {}).get("ranking", [])
-    )
+    ranking = selector_ranking(parse_data)
     scored: List[Scored] = []
     for entry in parse_data.get("intent_ranking", []):
         name = entry.get("name")
         confidence = float(entry.get("confidence", 0.0))
         if name in RETRIEVAL_INTENTS:
-            scored.extend(_retrieval_scores(name, confidence, selector_ranking))
+            scored.extend(_retrieval_scores(name, confidence, ranking))
         elif name in INTENT_TITLES:
             scored.append((name, confidence))
     scored = [(name, score) for name, score in scored if _is_suggestable(name)]

@@ -7,10 +7,20 @@ every button gets its own answer.
 """
 
 from dataclasses import dataclass
-from typing import Dict
+from typing import Any, Dict, List, Mapping
 
 # Retrieval intents whose sub-topics come from the ResponseSelector's ranking.
 RETRIEVAL_INTENTS = ("faq", "not_covered")
+
+
+def selector_ranking(parse_data: Mapping[str, Any]) -> List[Dict[str, Any]]:
+    """The ResponseSelector's topics for a message, likeliest first.
+
+    One selector serves every retrieval intent, so Rasa files it as "default".
+    """
+    return list(
+        parse_data.get("response_selector", {}).get("default", {}).get("ranking", [])
+    )
 
 
 @dataclass(frozen=True)
