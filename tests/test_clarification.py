@@ -3,7 +3,6 @@
 from typing import Any, Dict, Optional
 
 import pytest
-from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clarification import (
@@ -16,13 +15,7 @@ from actions.topics import TOPIC_QUESTIONS
 from clinic_log.database import SessionFactory, session_scope
 from clinic_log.repository import exchanges
 from clinic_log.writer import LogWriter
-from tests.support.trackers import parse_data, tracker_with, user_event
-
-
-def tracker_parsed_as(parsed: Dict[str, Any]) -> Tracker:
-    """A tracker whose only visitor message carries the given parse data."""
-    event = user_event(parsed["text"], parsed["intent"]["name"], "m1")
-    return tracker_with([{**event, "parse_data": parsed}])
+from tests.support.trackers import parse_data, tracker_parsed_as
 
 
 @pytest.mark.asyncio
@@ -96,10 +89,8 @@ async def test_without_two_plausible_topics_no_buttons_are_offered(
     response: str,
 ) -> None:
     dispatcher = CollectingDispatcher()
-    parsed = one_clear_favourite(text, page_confidence)
-    event = user_event(text, "nlu_fallback", "m1")
-    tracker = tracker_with(
-        [{**event, "parse_data": parsed}], slots={LAST_TOPIC_SLOT: last_topic}
+    tracker = tracker_parsed_as(
+        one_clear_favourite(text, page_confidence), {LAST_TOPIC_SLOT: last_topic}
     )
 
     await ActionSuggestTopics(writer=log_writer).run(dispatcher, tracker, domain)

@@ -18,7 +18,12 @@ from actions.follow_ups import (
 from actions.topics import TOPICS
 from clinic_log.writer import LogWriter
 from tests.support.servers import AssistantServers
-from tests.support.trackers import parse_data, tracker_with, user_event
+from tests.support.trackers import (
+    parse_data,
+    tracker_parsed_as,
+    tracker_with,
+    user_event,
+)
 
 
 def response_text(domain: Dict[str, Any], name: str) -> str:
@@ -111,10 +116,7 @@ async def test_a_topic_the_follow_up_names_itself_wins_over_the_context(
         [("follow_up_next", 0.9)],
         [("not_covered/cost", 0.8), ("faq/what_is", 0.1)],
     )
-    event = user_event(parsed["text"], "follow_up_next", "m2")
-    tracker = tracker_with(
-        [{**event, "parse_data": parsed}], slots={LAST_TOPIC_SLOT: "faq/what_is"}
-    )
+    tracker = tracker_parsed_as(parsed, {LAST_TOPIC_SLOT: "faq/what_is"})
 
     await ActionAnswerFollowUp(writer=log_writer).run(dispatcher, tracker, domain)
 
@@ -124,55 +126,55 @@ async def test_a_topic_the_follow_up_names_itself_wins_over_the_context(
 
 
 @pytest.mark.e2e
-def test_after_the_duration_the_next_step_is_recovery(
-    assistant: AssistantServers, domain: Dict[str, Any]
+@pytest.mark.parametrize(
+    ("earlier", "follow_up", "expected"),
+    [
+        pytest.param(
+            ["roughly how much time does the procedure itself need"],
+            "so what is the next thing they do?",
+            ["utter_faq/recovery_overview"],
+            id="after-the-duration-the-next-step-is-recovery",
+        ),
+        pytest.param(
+            ["which patients is kyphoplasty meant for"],
+            "would it be any different for my uncle, 86",
+            ["utter_faq/age_health"],
+            id="an-older-relative-after-who-it-suits-gets-age-and-health",
+        ),
+        pytest.param(
+            ["will I be kept in hospital after it"],
+            "is it the same for my elderly father?",
+            [IN_GENERAL, "utter_faq/hospital_stay"],
+            id="another-person-after-a-fact-hears-it-applies-in-general",
+        ),
+        pytest.param(
+            [],
+            "and following that?",
+            [ASK_TOPIC],
+            id="a-follow-up-as-the-first-message-asks-which-topic",
+        ),
+        pytest.param(
+            [
+                "could you explain what this kyphoplasty thing is",
+                "will they put me to sleep for it",
+            ],
+            "and the bit after that one?",
+            ["utter_faq/incision_tube"],
+            id="a-new-question-between-replaces-the-remembered-topic",
+        ),
+    ],
+)
+def test_a_follow_up_through_the_webhook_is_answered_in_context(
+    assistant: AssistantServers,
+    domain: Dict[str, Any],
+    request: pytest.FixtureRequest,
+    earlier: List[str],
+    follow_up: str,
+    expected: List[str],
 ) -> None:
-    assistant.say("next-step", "roughly how much time does the procedure itself need")
-    replies = assistant.say("next-step", "so what is the next thing they do?")
+    visitor = request.node.callspec.id
+    for question in earlier:
+        assistant.say(visitor, question)
+    replies = assistant.say(visitor, follow_up)
 
-    assert reply_texts(replies) == [
-        response_text(domain, "utter_faq/recovery_overview")
-    ]
-
-
-@pytest.mark.e2e
-def test_an_older_relative_after_who_it_suits_gets_age_and_health(
-    assistant: AssistantServers, domain: Dict[str, Any]
-) -> None:
-    assistant.say("relative", "which patients is kyphoplasty meant for")
-    replies = assistant.say("relative", "would it be any different for my uncle, 86")
-
-    assert reply_texts(replies) == [response_text(domain, "utter_faq/age_health")]
-
-
-@pytest.mark.e2e
-def test_another_person_after_a_fact_hears_it_applies_in_general(
-    assistant: AssistantServers, domain: Dict[str, Any]
-) -> None:
-    assistant.say("general", "will I be kept in hospital after it")
-    replies = assistant.say("general", "is it the same for my elderly father?")
-
-    assert reply_texts(replies) == [
-        response_text(domain, IN_GENERAL),
-        response_text(domain, "utter_faq/hospital_stay"),
-    ]
-
-
-@pytest.mark.e2e
-def test_a_follow_up_as_the_first_message_asks_which_topic(
-    assistant: AssistantServers, domain: Dict[str, Any]
-) -> None:
-    replies = assistant.say("no-context", "and following that?")
-
-    assert reply_texts(replies) == [response_text(domain, ASK_TOPIC)]
-
-
-@pytest.mark.e2e
-def test_a_new_question_between_replaces_the_remembered_topic(
-    assistant: AssistantServers, domain: Dict[str, Any]
-) -> None:
-    assistant.say("replaced", "could you explain what this kyphoplasty thing is")
-    assistant.say("replaced", "will they put me to sleep for it")
-    replies = assistant.say("replaced", "and the bit after that one?")
-
-    assert reply_texts(replies) == [response_text(domain, "utter_faq/incision_tube")]
+    assert reply_texts(replies) == [response_text(domain, name) for name in expected]

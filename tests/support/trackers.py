@@ -80,3 +80,11 @@ def parse_data(
             }
         },
     }
+
+
+def tracker_parsed_as(
+    parsed: Dict[str, Any], slots: Optional[Dict[str, Any]] = None
+) -> Tracker:
+    """A tracker whose only visitor message carries the given parse data."""
+    event = user_event(parsed["text"], parsed["intent"]["name"], "m1")
+    return tracker_with([{**event, "parse_data": parsed}], slots=slots)
