@@ -6,15 +6,11 @@ import pytest
 
 from actions.topics import TOPIC_QUESTIONS
 from tests.support.servers import AssistantServers
+from tests.support.texts import response_text
 
 pytestmark = pytest.mark.e2e
 
 PHONE = "904.265.7755"
-
-
-def response_text(domain: Dict[str, Any], name: str) -> str:
-    """The (single) text of a domain response."""
-    return str(domain["responses"][name][0]["text"])
 
 
 def test_answers_how_long_it_takes_with_one_hour(assistant: AssistantServers) -> None:

@@ -1,6 +1,6 @@
 """The "did you mean…?" action, run with real rasa-sdk trackers."""
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -15,6 +15,8 @@ from actions.topics import TOPIC_QUESTIONS
 from clinic_log.database import SessionFactory, session_scope
 from clinic_log.repository import exchanges
 from clinic_log.writer import LogWriter
+from tests.support.servers import AssistantServers
+from tests.support.texts import response_text
 from tests.support.trackers import parse_data, tracker_parsed_as
 
 
@@ -26,7 +28,7 @@ async def test_offers_the_two_likeliest_topics_and_something_else(
     tracker = tracker_parsed_as(
         parse_data(
             "hmm the thing with the hours",
-            [("nlu_fallback", 0.55), ("faq", 0.45), ("greet", 0.3)],
+            [("nlu_fallback", 0.5), ("faq", 0.9), ("greet", 0.05)],
             [("faq/duration", 0.5), ("faq/hospital_stay", 0.3), ("faq/walking", 0.2)],
         )
     )
@@ -98,6 +100,46 @@ async def test_without_two_plausible_topics_no_buttons_are_offered(
     assert [message["response"] for message in dispatcher.messages] == [response]
 
 
+@pytest.mark.parametrize(
+    ("intent", "topics"),
+    [
+        # Close, but together the two hold too little: the question fits no topic.
+        (
+            "faq",
+            [
+                ("faq/cement", 0.25),
+                ("faq/balloon", 0.2),
+                ("faq/what_is", 0.15),
+                ("faq/duration", 0.15),
+                ("faq/walking", 0.15),
+                ("faq/hospital_stay", 0.1),
+            ],
+        ),
+        # The likeliest is a subject the page does not cover.
+        ("not_covered", [("not_covered/cost", 0.5), ("not_covered/insurance", 0.4)]),
+    ],
+)
+@pytest.mark.asyncio
+async def test_two_close_topics_are_not_enough_for_buttons(
+    domain: Dict[str, Any],
+    log_writer: LogWriter,
+    intent: str,
+    topics: List[Tuple[str, float]],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_parsed_as(
+        parse_data(
+            "what about the thing", [("nlu_fallback", 0.5), (intent, 0.95)], topics
+        )
+    )
+
+    await ActionSuggestTopics(writer=log_writer).run(dispatcher, tracker, domain)
+
+    assert [message["response"] for message in dispatcher.messages] == [
+        "utter_question_not_on_page"
+    ]
+
+
 @pytest.mark.asyncio
 async def test_falls_back_to_the_general_reply_with_nothing_to_suggest(
     domain: Dict[str, Any], log_writer: LogWriter
@@ -131,4 +173,28 @@ async def test_default_reply_answers_and_logs(
     with session_scope(session_factory) as session:
         (row,) = exchanges(session)
     assert [message["response"] for message in dispatcher.messages] == ["utter_default"]
-    assert row["reply"] == domain["responses"]["utter_default"][0]["text"]
+    assert row["reply"] == response_text(domain, "utter_default")
+
+
+def test_two_named_steps_get_buttons_through_the_webhook(
+    assistant: AssistantServers,
+) -> None:
+    (reply,) = assistant.say("two-steps", "tube and balloon")
+
+    titles = [button["title"] for button in reply["buttons"]]
+    assert titles == [
+        TOPIC_QUESTIONS["faq/incision_tube"],
+        TOPIC_QUESTIONS["faq/balloon"],
+        SOMETHING_ELSE_BUTTON["title"],
+    ]
+
+
+def test_a_question_spread_over_many_topics_gets_the_deferral_through_the_webhook(
+    assistant: AssistantServers, domain: Dict[str, Any]
+) -> None:
+    replies = assistant.say("spread", "the hour thing")
+
+    assert [reply["text"] for reply in replies] == [
+        response_text(domain, "utter_question_not_on_page")
+    ]
+    assert "buttons" not in replies[0]

@@ -18,16 +18,13 @@ from actions.follow_ups import (
 from actions.topics import TOPICS
 from clinic_log.writer import LogWriter
 from tests.support.servers import AssistantServers
+from tests.support.texts import response_text
 from tests.support.trackers import (
     parse_data,
     tracker_parsed_as,
     tracker_with,
     user_event,
 )
-
-
-def response_text(domain: Dict[str, Any], name: str) -> str:
-    return str(domain["responses"][name][0]["text"])
 
 
 def reply_texts(replies: List[Dict[str, Any]]) -> List[str]:

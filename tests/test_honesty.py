@@ -3,30 +3,36 @@
 from typing import Any, Dict
 
 from bench.honesty import outcome_of, response_names_by_text, score
-
-
-def text(domain: Dict[str, Any], name: str) -> str:
-    return str(domain["responses"][name][0]["text"])
+from tests.support.texts import response_text
 
 
 def test_replies_are_read_back_to_their_outcome(domain: Dict[str, Any]) -> None:
     names = response_names_by_text(domain)
 
-    assert outcome_of([text(domain, "utter_faq/duration")], names) == "faq/duration"
-    assert outcome_of([text(domain, "utter_not_covered/cost")], names) == "not_covered"
-    assert outcome_of([text(domain, "utter_emergency")], names) == "emergency"
-    assert outcome_of([text(domain, "utter_suggest_topics")], names) == "clarification"
+    assert (
+        outcome_of([response_text(domain, "utter_faq/duration")], names)
+        == "faq/duration"
+    )
+    assert (
+        outcome_of([response_text(domain, "utter_not_covered/cost")], names)
+        == "not_covered"
+    )
+    assert outcome_of([response_text(domain, "utter_emergency")], names) == "emergency"
+    assert (
+        outcome_of([response_text(domain, "utter_suggest_topics")], names)
+        == "clarification"
+    )
     caution_then_answer = [
-        text(domain, "utter_emergency_caution"),
-        text(domain, "utter_faq/timing_window"),
+        response_text(domain, "utter_emergency_caution"),
+        response_text(domain, "utter_faq/timing_window"),
     ]
     assert outcome_of(caution_then_answer, names) == "faq/timing_window"
     in_general_then_answer = [
-        text(domain, "utter_follow_up_in_general"),
-        text(domain, "utter_faq/hospital_stay"),
+        response_text(domain, "utter_follow_up_in_general"),
+        response_text(domain, "utter_faq/hospital_stay"),
     ]
     assert outcome_of(in_general_then_answer, names) == "faq/hospital_stay"
-    assert outcome_of([text(domain, "utter_ask_follow_up_topic")], names) == (
+    assert outcome_of([response_text(domain, "utter_ask_follow_up_topic")], names) == (
         "clarification"
     )
 
@@ -41,10 +47,10 @@ def test_a_wrong_subject_and_a_false_911_are_counted_apart(
         {"text": "I fell a month ago, too late?", "accept": ["faq/timing_window"]},
     ]
     replies = [
-        [text(domain, "utter_faq/duration")],
-        [text(domain, "utter_faq/cement")],
-        [text(domain, "utter_not_covered/aftercare")],
-        [text(domain, "utter_emergency")],
+        [response_text(domain, "utter_faq/duration")],
+        [response_text(domain, "utter_faq/cement")],
+        [response_text(domain, "utter_not_covered/aftercare")],
+        [response_text(domain, "utter_emergency")],
     ]
 
     honesty = score(questions, replies, domain)
