@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Mapping, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.clarification import NOT_ON_PAGE
 from actions.conversation_context import LAST_TOPIC_SLOT
 from actions.exchange_log import LoggingAction
 from actions.topics import TOPICS, selector_ranking
@@ -37,7 +38,6 @@ SUITABILITY_TOPICS = frozenset({"faq/candidates", "faq/age_health"})
 SUITABILITY_FOR_SOMEONE_ELSE = "faq/age_health"
 IN_GENERAL = "utter_follow_up_in_general"
 ASK_TOPIC = "utter_ask_follow_up_topic"
-NOT_ON_PAGE = "utter_question_not_on_page"
 # The ResponseSelector this sure of a follow-up's own topic answers that topic.
 MIN_NAMED_TOPIC_CONFIDENCE = 0.6
 

@@ -6,12 +6,12 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.clarification import NOT_ON_PAGE
 from actions.conversation_context import LAST_TOPIC_SLOT, remembered_topic
 from actions.follow_ups import (
     ASK_TOPIC,
     IN_GENERAL,
     NEXT_TOPIC,
-    NOT_ON_PAGE,
     ActionAnswerFollowUp,
     follow_up_responses,
 )
