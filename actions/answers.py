@@ -9,7 +9,9 @@ from typing import Any, Dict, List, Mapping, Optional
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conversation_context import LAST_TOPIC_SLOT, remembered_topic
 from actions.exchange_log import LoggingAction
+from actions.follow_ups import FOLLOW_UP_INTENTS, follow_up_answer
 from actions.topics import RETRIEVAL_INTENTS, selector_ranking
 from clinic_nlu.vocabulary import EMERGENCY_INTENT
 
@@ -69,10 +71,21 @@ def answer_after_caution(parse_data: Mapping[str, Any]) -> str:
     return CAUTION_WITHOUT_ANSWER
 
 
+def answers_in_form(
+    parse_data: Mapping[str, Any], last_topic: Optional[str]
+) -> List[str]:
+    """The responses a question handed over by the form gets; a follow-up in context."""
+    intent = str((parse_data.get("intent") or {}).get("name") or "")
+    if intent in FOLLOW_UP_INTENTS:
+        return follow_up_answer(parse_data, last_topic)
+    return [form_answer(parse_data)]
+
+
 class ActionAnswerInForm(Action):
     """Answers a question asked instead of a form answer; the form then asks again.
 
-    The form's question that follows logs the turn, with this answer in it.
+    The form's question that follows logs the turn, with this answer in it. A
+    topic answered here is remembered, so "and after that?" goes on from it.
     """
 
     def name(self) -> str:
@@ -85,9 +98,13 @@ class ActionAnswerInForm(Action):
         tracker: Tracker,
         domain: Dict[str, Any],
     ) -> List[Dict[str, Any]]:
-        """Sends the answer."""
-        dispatcher.utter_message(response=form_answer(tracker.latest_message))
-        return []
+        """Sends the answer and remembers its topic."""
+        responses = answers_in_form(
+            tracker.latest_message, tracker.get_slot(LAST_TOPIC_SLOT)
+        )
+        for response in responses:
+            dispatcher.utter_message(response=response)
+        return remembered_topic(responses[-1])
 
 
 class ActionCautionThenAnswer(LoggingAction):

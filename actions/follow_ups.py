@@ -17,6 +17,7 @@ from actions.exchange_log import LoggingAction
 from actions.topics import TOPICS, selector_ranking
 
 NEXT_STEP_INTENT = "follow_up_next"
+FOLLOW_UP_INTENTS = frozenset({NEXT_STEP_INTENT, "follow_up_someone_else"})
 # What follows each answer, in the page's own order: the four steps of the
 # procedure, then the recovery milestones. A topic missing here has nothing
 # after it on the page, and the visitor gets the honest deferral.
@@ -67,6 +68,17 @@ def follow_up_responses(intent: str, last_topic: Optional[str]) -> List[str]:
     return [f"utter_{last_topic}"]
 
 
+def follow_up_answer(
+    parse_data: Mapping[str, Any], last_topic: Optional[str]
+) -> List[str]:
+    """The responses a follow-up message gets: its own clear topic, else the context."""
+    topic = named_topic(parse_data)
+    if topic is not None:
+        return [f"utter_{topic}"]
+    intent = str((parse_data.get("intent") or {}).get("name") or "")
+    return follow_up_responses(intent, last_topic)
+
+
 class ActionAnswerFollowUp(LoggingAction):
     """Answers "and after that?" or "what about for my mother?" in context."""
 
@@ -79,12 +91,7 @@ class ActionAnswerFollowUp(LoggingAction):
         domain: Dict[str, Any],
     ) -> List[Dict[str, Any]]:
         """Sends the answer, logs the turn and remembers its topic."""
-        parse_data = tracker.latest_message
-        topic = named_topic(parse_data)
-        if topic is not None:
-            responses = [f"utter_{topic}"]
-        else:
-            intent = str((parse_data.get("intent") or {}).get("name") or "")
-            last_topic = tracker.get_slot(LAST_TOPIC_SLOT)
-            responses = follow_up_responses(intent, last_topic)
+        responses = follow_up_answer(
+            tracker.latest_message, tracker.get_slot(LAST_TOPIC_SLOT)
+        )
         return self.replies_and_log(dispatcher, tracker, domain, responses)

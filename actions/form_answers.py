@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Callable, Dict, FrozenSet, Mapping, Optional
 
+from actions.follow_ups import FOLLOW_UP_INTENTS
 from clinic_nlu.contact_details import is_question, name_in_answer, phone_number_in
 from clinic_nlu.vocabulary import (
     EMERGENCY_INTENT,
@@ -38,6 +39,7 @@ QUESTION_INTENTS = frozenset(
         "bot_challenge",
         "out_of_scope",
         EMERGENCY_INTENT,
+        *FOLLOW_UP_INTENTS,
     }
 )
 # The entity that gives (or corrects) each slot from any message.

@@ -3,14 +3,18 @@
 from typing import Any, Dict, List, Tuple
 
 import pytest
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import (
     ActionAnswerInForm,
     ActionCautionThenAnswer,
     answer_after_caution,
+    answers_in_form,
     form_answer,
 )
+from actions.conversation_context import LAST_TOPIC_SLOT
+from actions.follow_ups import IN_GENERAL
 from clinic_log.database import SessionFactory, session_scope
 from clinic_log.repository import exchanges
 from clinic_log.writer import LogWriter
@@ -85,10 +89,41 @@ async def test_the_form_answer_is_sent_and_not_logged_twice(
 
     events = await ActionAnswerInForm().run(dispatcher, tracker_with([event]), domain)
 
-    assert events == []
+    assert events == [SlotSet(LAST_TOPIC_SLOT, "faq/hospital_stay")]
     assert [message["response"] for message in dispatcher.messages] == [
         "utter_faq/hospital_stay"
     ]
+
+
+@pytest.mark.parametrize(
+    ("intent", "last_topic", "responses"),
+    [
+        ("follow_up_next", "faq/balloon", ["utter_faq/cement"]),
+        ("follow_up_someone_else", "faq/walking", [IN_GENERAL, "utter_faq/walking"]),
+    ],
+)
+def test_a_follow_up_inside_the_form_is_answered_in_context(
+    intent: str, last_topic: str, responses: List[str]
+) -> None:
+    parse = parsed(intent, [(intent, 0.9)], [("faq/what_is", 0.2)])
+
+    assert answers_in_form(parse, last_topic) == responses
+
+
+@pytest.mark.asyncio
+async def test_a_follow_up_inside_the_form_remembers_the_new_topic(
+    domain: Dict[str, Any],
+) -> None:
+    dispatcher = CollectingDispatcher()
+    event = user_event("and then what?", "follow_up_next", "m4")
+    tracker = tracker_with([event], slots={LAST_TOPIC_SLOT: "faq/incision_tube"})
+
+    events = await ActionAnswerInForm().run(dispatcher, tracker, domain)
+
+    assert [message["response"] for message in dispatcher.messages] == [
+        "utter_faq/balloon"
+    ]
+    assert events == [SlotSet(LAST_TOPIC_SLOT, "faq/balloon")]
 
 
 @pytest.mark.asyncio

@@ -3,8 +3,16 @@
 from typing import FrozenSet
 
 import pytest
+import yaml
 
-from actions.form_answers import Answer, Reading, VisitorMessage, read_answer
+from actions.form_answers import (
+    QUESTION_INTENTS,
+    Answer,
+    Reading,
+    VisitorMessage,
+    read_answer,
+)
+from tests.conftest import ROOT
 
 NO_ENTITIES: FrozenSet[str] = frozenset()
 
@@ -36,6 +44,12 @@ def message(text: str, intent: str, *entities: str) -> VisitorMessage:
         (
             "callback_time",
             message("what does it cost", "not_covered"),
+            Answer(Reading.TO_RULES),
+        ),
+        # So does a follow-up on the answer given before the form.
+        (
+            "callback_name",
+            message("and what comes after that?", "follow_up_next"),
             Answer(Reading.TO_RULES),
         ),
         # A question-like time with another intent is still the time.
@@ -108,3 +122,16 @@ def test_the_typed_text_is_read_not_the_classifiers_placeholder() -> None:
     assert visitor == message(
         "call 904-555-0142", "request_appointment", "phone_number"
     )
+
+
+def test_the_rule_answers_exactly_the_intents_the_form_hands_over() -> None:
+    rules = yaml.safe_load((ROOT / "data" / "rules.yml").read_text(encoding="utf-8"))
+    (rule,) = [
+        rule
+        for rule in rules["rules"]
+        if any(step.get("action") == "action_answer_in_form" for step in rule["steps"])
+    ]
+
+    handed_over = {choice["intent"] for choice in rule["steps"][0]["or"]}
+
+    assert handed_over == QUESTION_INTENTS

@@ -193,6 +193,23 @@ def test_a_question_inside_the_form_is_answered_and_the_question_asked_again(
     assert_one_request(visitor)
 
 
+def test_a_follow_up_inside_the_form_goes_on_from_the_last_answer(
+    visitor: Visitor,
+) -> None:
+    assert visitor.say("what is the balloon for?") == [
+        visitor.response("utter_faq/balloon")
+    ]
+    visitor.start_request()
+    complete(visitor, {}, SLOT_ORDER[:1])
+
+    replies = visitor.say("ok so what's the next part?")
+
+    assert replies[0] == visitor.response("utter_faq/cement"), replies
+    assert visitor.asks_for(replies, "callback_phone"), replies
+    complete(visitor, {}, SLOT_ORDER[1:])
+    assert_one_request(visitor)
+
+
 def test_a_one_shot_request_prefills_the_number_and_the_name(visitor: Visitor) -> None:
     replies = visitor.say(
         "could somebody from the clinic ring me at 305-555-0171? this is Marta Diaz"
