@@ -17,6 +17,7 @@ from typing import Iterator, List, Sequence, Set
 import yaml
 
 from bench import honesty
+from bench.training_data import training_examples
 
 ROOT = Path(__file__).resolve().parent.parent
 OPENINGS = ("", "hi, ", "quick question: ", "sorry to bother you, ", "hello! ")
@@ -35,13 +36,9 @@ def _normal(text: str) -> str:
 
 def training_texts(root: Path = ROOT) -> Set[str]:
     """Every training phrasing of data/nlu/, lower-cased."""
-    texts: Set[str] = set()
-    for path in sorted((root / "data" / "nlu").glob("*.yml")):
-        for block in yaml.safe_load(path.read_text("utf-8")).get("nlu", []):
-            for line in str(block.get("examples", "")).splitlines():
-                if line.strip().startswith("- "):
-                    texts.add(_normal(line.strip()[2:]))
-    return texts
+    return {
+        _normal(text) for texts in training_examples(root).values() for text in texts
+    }
 
 
 def question_pool(seed: int = SEED) -> List[str]:

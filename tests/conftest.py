@@ -6,6 +6,7 @@ from typing import Any, Dict, Iterator, List
 import pytest
 import yaml
 
+from bench import training_data
 from clinic_log.database import SessionFactory
 from clinic_log.writer import LogWriter
 from tests.support.servers import AssistantServers, start_assistant
@@ -47,17 +48,6 @@ def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
             item.add_marker(pytest.mark.unit)
 
 
-def read_examples(path: Path) -> Dict[str, List[str]]:
-    """Reads a Rasa NLU YAML file into {intent: [example, ...]}."""
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    examples: Dict[str, List[str]] = {}
-    for block in document.get("nlu", []):
-        lines = block["examples"].splitlines()
-        texts = [line.strip()[2:].strip() for line in lines if line.strip()]
-        examples.setdefault(block["intent"], []).extend(texts)
-    return examples
-
-
 @pytest.fixture(scope="session")
 def domain() -> Dict[str, Any]:
     """The domain exactly as the assistant is trained with it."""
@@ -73,17 +63,13 @@ def page_text() -> str:
 @pytest.fixture(scope="session")
 def training_examples() -> Dict[str, List[str]]:
     """All training phrasings, by intent, from every file under data/nlu/."""
-    merged: Dict[str, List[str]] = {}
-    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
-        for intent, texts in read_examples(path).items():
-            merged.setdefault(intent, []).extend(texts)
-    return merged
+    return training_data.training_examples(ROOT)
 
 
 @pytest.fixture(scope="session")
 def test_examples() -> Dict[str, List[str]]:
     """The held-out NLU test phrasings, by intent."""
-    return read_examples(ROOT / "tests" / "nlu_test.yml")
+    return training_data.read_examples(ROOT / "tests" / "nlu_test.yml")
 
 
 @pytest.fixture(scope="session")
