@@ -1,18 +1,18 @@
 """Replies for messages the assistant did not understand well enough."""
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_context import LAST_TOPIC_SLOT
 from actions.exchange_log import FALLBACK_INTENT, LoggingAction, latest_user_event
+from actions.follow_ups import FOLLOW_UP_INTENTS, follow_up_responses
 from actions.suggestions import button_for, scored_topics, two_are_plausible
-from actions.topics import RETRIEVAL_INTENTS
+from actions.topics import NOT_ON_PAGE, RETRIEVAL_INTENTS
 from clinic_nlu.vocabulary import is_on_topic
 
 SOMETHING_ELSE_BUTTON = {"title": "Something else", "payload": "/out_of_scope"}
-NOT_ON_PAGE = "utter_question_not_on_page"
 # DIET this sure that a message asks about the page (faq, not_covered) makes
 # it a kyphoplasty question even when no topic was clear enough to answer.
 MIN_PAGE_QUESTION_CONFIDENCE = 0.9
@@ -27,7 +27,9 @@ class ActionSuggestTopics(LoggingAction):
     message the general reply (what the assistant can help with, the number).
     A message is about kyphoplasty when its words say so, when the classifier
     is sure it asks about the page, or when it follows an answer ("and for
-    how long?"): then it gets the honest reply, not the general one.
+    how long?"): then it gets the honest reply, not the general one. An
+    unsure message whose likeliest reading is a follow-up to an answer is
+    answered as the follow-up would be.
     """
 
     action_name = "action_suggest_topics"
@@ -39,6 +41,11 @@ class ActionSuggestTopics(LoggingAction):
         domain: Dict[str, Any],
     ) -> List[Dict[str, Any]]:
         """Sends the suggestions, the honest deferral, or the general reply."""
+        last_topic = tracker.get_slot(LAST_TOPIC_SLOT)
+        likeliest = likeliest_intent(tracker)
+        if last_topic and likeliest in FOLLOW_UP_INTENTS:
+            responses = follow_up_responses(likeliest, last_topic)
+            return self.replies_and_log(dispatcher, tracker, domain, responses)
         scored = scored_topics(tracker.latest_message)
         if two_are_plausible(scored):
             buttons = [button_for(name) for name, _ in scored[:2]]
@@ -53,6 +60,13 @@ class ActionSuggestTopics(LoggingAction):
         reply = NOT_ON_PAGE if is_about_kyphoplasty(tracker) else "utter_default"
         self.reply_and_log(dispatcher, tracker, domain, reply)
         return []
+
+
+def likeliest_intent(tracker: Tracker) -> Optional[str]:
+    """The classifier's likeliest intent other than the fallback, if any."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    asked = [entry for entry in ranking if entry.get("name") != FALLBACK_INTENT]
+    return str(asked[0].get("name")) if asked else None
 
 
 def is_about_kyphoplasty(tracker: Tracker) -> bool:

@@ -11,10 +11,9 @@ from typing import Any, Dict, List, Mapping, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clarification import NOT_ON_PAGE
 from actions.conversation_context import LAST_TOPIC_SLOT
 from actions.exchange_log import LoggingAction
-from actions.topics import TOPICS, selector_ranking
+from actions.topics import NOT_ON_PAGE, TOPICS, selector_ranking
 
 NEXT_STEP_INTENT = "follow_up_next"
 FOLLOW_UP_INTENTS = frozenset({NEXT_STEP_INTENT, "follow_up_someone_else"})

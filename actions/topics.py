@@ -11,6 +11,8 @@ from typing import Any, Dict, List, Mapping
 
 # Retrieval intents whose sub-topics come from the ResponseSelector's ranking.
 RETRIEVAL_INTENTS = ("faq", "not_covered")
+# The honest "I can't answer that from the clinic's page", with the number.
+NOT_ON_PAGE = "utter_question_not_on_page"
 
 
 def selector_ranking(parse_data: Mapping[str, Any]) -> List[Dict[str, Any]]:

@@ -11,6 +11,7 @@ from actions.clarification import (
     ActionSuggestTopics,
 )
 from actions.conversation_context import LAST_TOPIC_SLOT
+from actions.follow_ups import IN_GENERAL
 from actions.topics import TOPIC_QUESTIONS
 from clinic_log.database import SessionFactory, session_scope
 from clinic_log.repository import exchanges
@@ -198,3 +199,25 @@ def test_a_question_spread_over_many_topics_gets_the_deferral_through_the_webhoo
         response_text(domain, "utter_question_not_on_page")
     ]
     assert "buttons" not in replies[0]
+
+
+@pytest.mark.asyncio
+async def test_an_unsure_follow_up_after_an_answer_is_answered_in_context(
+    domain: Dict[str, Any], log_writer: LogWriter
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_parsed_as(
+        parse_data(
+            "would that hold for my aunt too",
+            [("nlu_fallback", 0.55), ("follow_up_someone_else", 0.5), ("faq", 0.45)],
+            [("faq/age_health", 0.4), ("faq/candidates", 0.1)],
+        ),
+        {LAST_TOPIC_SLOT: "faq/hospital_stay"},
+    )
+
+    await ActionSuggestTopics(writer=log_writer).run(dispatcher, tracker, domain)
+
+    assert [message["response"] for message in dispatcher.messages] == [
+        IN_GENERAL,
+        "utter_faq/hospital_stay",
+    ]

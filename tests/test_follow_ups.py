@@ -6,7 +6,6 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clarification import NOT_ON_PAGE
 from actions.conversation_context import LAST_TOPIC_SLOT, remembered_topic
 from actions.follow_ups import (
     ASK_TOPIC,
@@ -15,7 +14,7 @@ from actions.follow_ups import (
     ActionAnswerFollowUp,
     follow_up_responses,
 )
-from actions.topics import TOPICS
+from actions.topics import NOT_ON_PAGE, TOPICS
 from clinic_log.writer import LogWriter
 from tests.support.servers import AssistantServers
 from tests.support.texts import response_text
