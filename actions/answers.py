@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conversation_context import LAST_TOPIC_SLOT, remembered_topic
 from actions.exchange_log import LoggingAction
 from actions.follow_ups import FOLLOW_UP_INTENTS, follow_up_answer
-from actions.topics import RETRIEVAL_INTENTS, selector_ranking
+from actions.topics import RETRIEVAL_INTENTS, intent_name, selector_ranking
 from clinic_nlu.vocabulary import EMERGENCY_INTENT
 
 # What a question of each plain intent gets inside the callback form.
@@ -45,7 +45,7 @@ def topic_response(
 
 def form_answer(parse_data: Mapping[str, Any]) -> str:
     """What a question handed over by the callback form gets before the re-ask."""
-    intent = str((parse_data.get("intent") or {}).get("name") or "")
+    intent = intent_name(parse_data)
     if intent in RETRIEVAL_INTENTS:
         return topic_response(parse_data, intent) or FORM_RESPONSES["nlu_fallback"]
     return FORM_RESPONSES.get(intent, FORM_RESPONSES["nlu_fallback"])
@@ -75,7 +75,7 @@ def answers_in_form(
     parse_data: Mapping[str, Any], last_topic: Optional[str]
 ) -> List[str]:
     """The responses a question handed over by the form gets; a follow-up in context."""
-    intent = str((parse_data.get("intent") or {}).get("name") or "")
+    intent = intent_name(parse_data)
     if intent in FOLLOW_UP_INTENTS:
         return follow_up_answer(parse_data, last_topic)
     return [form_answer(parse_data)]

@@ -62,11 +62,18 @@ class ActionSuggestTopics(LoggingAction):
         return []
 
 
-def likeliest_intent(tracker: Tracker) -> Optional[str]:
-    """The classifier's likeliest intent other than the fallback, if any."""
+def likeliest_reading(tracker: Tracker) -> Optional[Dict[str, Any]]:
+    """The likeliest intent other than the fallback, with its confidence."""
     ranking = tracker.latest_message.get("intent_ranking") or []
-    asked = [entry for entry in ranking if entry.get("name") != FALLBACK_INTENT]
-    return str(asked[0].get("name")) if asked else None
+    return next(
+        (entry for entry in ranking if entry.get("name") != FALLBACK_INTENT), None
+    )
+
+
+def likeliest_intent(tracker: Tracker) -> Optional[str]:
+    """The name of `likeliest_reading`, if any."""
+    reading = likeliest_reading(tracker)
+    return str(reading.get("name")) if reading else None
 
 
 def is_about_kyphoplasty(tracker: Tracker) -> bool:
@@ -76,11 +83,10 @@ def is_about_kyphoplasty(tracker: Tracker) -> bool:
     user_event = latest_user_event(tracker) or {}
     if is_on_topic(str(user_event.get("text") or "")):
         return True
-    ranking = tracker.latest_message.get("intent_ranking") or []
-    asked = [entry for entry in ranking if entry.get("name") != FALLBACK_INTENT]
-    return bool(asked) and (
-        asked[0].get("name") in RETRIEVAL_INTENTS
-        and float(asked[0].get("confidence", 0.0)) >= MIN_PAGE_QUESTION_CONFIDENCE
+    reading = likeliest_reading(tracker)
+    return reading is not None and (
+        reading.get("name") in RETRIEVAL_INTENTS
+        and float(reading.get("confidence", 0.0)) >= MIN_PAGE_QUESTION_CONFIDENCE
     )
 
 

@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_context import LAST_TOPIC_SLOT
 from actions.exchange_log import LoggingAction
-from actions.topics import NOT_ON_PAGE, TOPICS, selector_ranking
+from actions.topics import NOT_ON_PAGE, TOPICS, intent_name, selector_ranking
 
 NEXT_STEP_INTENT = "follow_up_next"
 FOLLOW_UP_INTENTS = frozenset({NEXT_STEP_INTENT, "follow_up_someone_else"})
@@ -74,7 +74,7 @@ def follow_up_answer(
     topic = named_topic(parse_data)
     if topic is not None:
         return [f"utter_{topic}"]
-    intent = str((parse_data.get("intent") or {}).get("name") or "")
+    intent = intent_name(parse_data)
     return follow_up_responses(intent, last_topic)
 
 

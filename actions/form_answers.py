@@ -14,6 +14,7 @@ from enum import Enum
 from typing import Any, Callable, Dict, FrozenSet, Mapping, Optional
 
 from actions.follow_ups import FOLLOW_UP_INTENTS
+from actions.topics import intent_name
 from clinic_nlu.contact_details import is_question, name_in_answer, phone_number_in
 from clinic_nlu.vocabulary import (
     EMERGENCY_INTENT,
@@ -114,7 +115,7 @@ class VisitorMessage:
         """
         return cls(
             text=text,
-            intent=str((parse_data.get("intent") or {}).get("name") or ""),
+            intent=intent_name(parse_data),
             entities=frozenset(
                 str(entity.get("entity")) for entity in parse_data.get("entities") or []
             ),

@@ -15,6 +15,11 @@ RETRIEVAL_INTENTS = ("faq", "not_covered")
 NOT_ON_PAGE = "utter_question_not_on_page"
 
 
+def intent_name(parse_data: Mapping[str, Any]) -> str:
+    """The name of the intent Rasa gave a message ("" when it gave none)."""
+    return str((parse_data.get("intent") or {}).get("name") or "")
+
+
 def selector_ranking(parse_data: Mapping[str, Any]) -> List[Dict[str, Any]]:
     """The ResponseSelector's topics for a message, likeliest first.
 

@@ -3,6 +3,7 @@
 from typing import Any, Dict, List, Tuple
 
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -79,20 +80,26 @@ def test_without_a_clear_question_the_visitor_is_asked_what_they_need(
     assert answer_after_caution(parse) == "utter_caution_tell_more"
 
 
+async def answered_in_form(
+    tracker: Tracker, domain: Dict[str, Any]
+) -> Tuple[List[str], List[Dict[str, Any]]]:
+    """The responses `action_answer_in_form` sends, and the events it returns."""
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerInForm().run(dispatcher, tracker, domain)
+    return [message["response"] for message in dispatcher.messages], events
+
+
 @pytest.mark.asyncio
 async def test_the_form_answer_is_sent_and_not_logged_twice(
     domain: Dict[str, Any],
 ) -> None:
-    dispatcher = CollectingDispatcher()
     event = user_event("how long is the stay?", "faq", "m3")
     event["parse_data"] = {**event["parse_data"], **STAY_QUESTION}
 
-    events = await ActionAnswerInForm().run(dispatcher, tracker_with([event]), domain)
+    responses, events = await answered_in_form(tracker_with([event]), domain)
 
     assert events == [SlotSet(LAST_TOPIC_SLOT, "faq/hospital_stay")]
-    assert [message["response"] for message in dispatcher.messages] == [
-        "utter_faq/hospital_stay"
-    ]
+    assert responses == ["utter_faq/hospital_stay"]
 
 
 @pytest.mark.parametrize(
@@ -114,15 +121,12 @@ def test_a_follow_up_inside_the_form_is_answered_in_context(
 async def test_a_follow_up_inside_the_form_remembers_the_new_topic(
     domain: Dict[str, Any],
 ) -> None:
-    dispatcher = CollectingDispatcher()
     event = user_event("and then what?", "follow_up_next", "m4")
     tracker = tracker_with([event], slots={LAST_TOPIC_SLOT: "faq/incision_tube"})
 
-    events = await ActionAnswerInForm().run(dispatcher, tracker, domain)
+    responses, events = await answered_in_form(tracker, domain)
 
-    assert [message["response"] for message in dispatcher.messages] == [
-        "utter_faq/balloon"
-    ]
+    assert responses == ["utter_faq/balloon"]
     assert events == [SlotSet(LAST_TOPIC_SLOT, "faq/balloon")]
 
 

@@ -3,6 +3,7 @@
 from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clarification import (
@@ -19,6 +20,15 @@ from clinic_log.writer import LogWriter
 from tests.support.servers import AssistantServers
 from tests.support.texts import response_text
 from tests.support.trackers import parse_data, tracker_parsed_as
+
+
+async def suggested(
+    tracker: Tracker, domain: Dict[str, Any], log_writer: LogWriter
+) -> List[str]:
+    """The responses `action_suggest_topics` sends for the tracker's message."""
+    dispatcher = CollectingDispatcher()
+    await ActionSuggestTopics(writer=log_writer).run(dispatcher, tracker, domain)
+    return [message["response"] for message in dispatcher.messages]
 
 
 @pytest.mark.asyncio
@@ -91,14 +101,11 @@ async def test_without_two_plausible_topics_no_buttons_are_offered(
     last_topic: Optional[str],
     response: str,
 ) -> None:
-    dispatcher = CollectingDispatcher()
     tracker = tracker_parsed_as(
         one_clear_favourite(text, page_confidence), {LAST_TOPIC_SLOT: last_topic}
     )
 
-    await ActionSuggestTopics(writer=log_writer).run(dispatcher, tracker, domain)
-
-    assert [message["response"] for message in dispatcher.messages] == [response]
+    assert await suggested(tracker, domain, log_writer) == [response]
 
 
 @pytest.mark.parametrize(
@@ -127,16 +134,13 @@ async def test_two_close_topics_are_not_enough_for_buttons(
     intent: str,
     topics: List[Tuple[str, float]],
 ) -> None:
-    dispatcher = CollectingDispatcher()
     tracker = tracker_parsed_as(
         parse_data(
             "what about the thing", [("nlu_fallback", 0.5), (intent, 0.95)], topics
         )
     )
 
-    await ActionSuggestTopics(writer=log_writer).run(dispatcher, tracker, domain)
-
-    assert [message["response"] for message in dispatcher.messages] == [
+    assert await suggested(tracker, domain, log_writer) == [
         "utter_question_not_on_page"
     ]
 
@@ -145,7 +149,6 @@ async def test_two_close_topics_are_not_enough_for_buttons(
 async def test_falls_back_to_the_general_reply_with_nothing_to_suggest(
     domain: Dict[str, Any], log_writer: LogWriter
 ) -> None:
-    dispatcher = CollectingDispatcher()
     tracker = tracker_parsed_as(
         {
             "text": "zzz",
@@ -154,9 +157,7 @@ async def test_falls_back_to_the_general_reply_with_nothing_to_suggest(
         }
     )
 
-    await ActionSuggestTopics(writer=log_writer).run(dispatcher, tracker, domain)
-
-    assert [message["response"] for message in dispatcher.messages] == ["utter_default"]
+    assert await suggested(tracker, domain, log_writer) == ["utter_default"]
 
 
 @pytest.mark.asyncio
@@ -205,7 +206,6 @@ def test_a_question_spread_over_many_topics_gets_the_deferral_through_the_webhoo
 async def test_an_unsure_follow_up_after_an_answer_is_answered_in_context(
     domain: Dict[str, Any], log_writer: LogWriter
 ) -> None:
-    dispatcher = CollectingDispatcher()
     tracker = tracker_parsed_as(
         parse_data(
             "would that hold for my aunt too",
@@ -215,9 +215,7 @@ async def test_an_unsure_follow_up_after_an_answer_is_answered_in_context(
         {LAST_TOPIC_SLOT: "faq/hospital_stay"},
     )
 
-    await ActionSuggestTopics(writer=log_writer).run(dispatcher, tracker, domain)
-
-    assert [message["response"] for message in dispatcher.messages] == [
+    assert await suggested(tracker, domain, log_writer) == [
         IN_GENERAL,
         "utter_faq/hospital_stay",
     ]
