@@ -58,7 +58,7 @@ $(MODEL): | $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy actions bench clinic_channel cluster clinic_facts clinic_launch clinic_nlu clinic_log clinic_notify clinic_rasa staff scripts deploy/image
+	$(BIN)/mypy actions bench clinic_channel cluster clinic_facts clinic_launch clinic_nlu clinic_log clinic_notify clinic_rasa rasa_sdk_plugins staff scripts deploy/image
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .

@@ -7,13 +7,14 @@
     graph_runner                runs the model's graph without dask scheduling
     parse_cache                 keeps the NLU reading of recently seen texts
     worker_signals              lets a starting Sanic worker stop on SIGTERM
+    worker_sockets              gives each Sanic worker a listening socket
     failures                    notices failed custom-action calls per turn
     action_call                 sends this turn's events on a kept connection
     worker_gc                   keeps a worker's loaded model out of full GCs
                                 (the channel calls it once the server starts)
 
 `install()` checks that this Rasa is the one the patches were written for
-(`compatibility`) and applies the eight global ones. It is called by the
+(`compatibility`) and applies the nine global ones. It is called by the
 launcher (`python -m clinic_rasa run|shell|test ...`), so every way of
 starting Rasa behaves alike; the REST channel calls `ensure_installed()` as a
 safety net for a bare `rasa run`. Imports stay inside the functions: the
@@ -58,6 +59,7 @@ def install(settings: SeamSettings) -> str:
         graph_runner,
         parse_cache,
         worker_signals,
+        worker_sockets,
     )
 
     found = compatibility.problems()
@@ -72,6 +74,7 @@ def install(settings: SeamSettings) -> str:
     graph_runner.install()
     parse_cache.install(settings.parse_cache_size)
     worker_signals.install()
+    worker_sockets.install()
     failures.install()
     action_call.install()
     _installed = settings
@@ -82,7 +85,7 @@ def install(settings: SeamSettings) -> str:
         "by one validator, event types looked up in a table, the graph run in "
         "a fixed order, failed actions "
         "watched, action calls of this turn's events on a kept connection, "
-        "SIGTERM reset in workers"
+        "SIGTERM reset in workers, a listening socket per worker"
     )
     logger.info(summary)
     return summary

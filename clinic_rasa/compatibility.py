@@ -19,7 +19,10 @@ VERSIONS = {"rasa": "3.6.21", "rasa-sdk": "3.6.2", "sanic": "21.12.2"}
 
 @dataclass(frozen=True)
 class Target:
-    """A Rasa member the seam relies on, and the parameters it must have."""
+    """A Rasa member the seam relies on, and the parameters it must have.
+
+    `owner` is the class the member belongs to, or "" for a module's function.
+    """
 
     module: str
     owner: str
@@ -29,7 +32,7 @@ class Target:
     @property
     def name(self) -> str:
         """Where it is, as a dotted path."""
-        return f"{self.module}.{self.owner}.{self.member}"
+        return ".".join(part for part in (self.module, self.owner, self.member) if part)
 
 
 TARGETS = (
@@ -85,6 +88,10 @@ TARGETS = (
     Target(
         "rasa.engine.graph", "GraphSchema", "minimal_graph_schema", ("self", "targets")
     ),
+    # worker_sockets: the listening socket Sanic binds for several workers.
+    Target("sanic.server.runners", "", "bind_socket", ("host", "port", "backlog")),
+    # rasa_sdk_plugins: the action server's documented extension hook.
+    Target("rasa_sdk.plugin", "", "attach_sanic_app_extensions", ("app",)),
 )
 # action_timeout: the module constant every custom-action call reads.
 TIMEOUT_MODULE, TIMEOUT_CONSTANT = "rasa.core.actions.action", "DEFAULT_REQUEST_TIMEOUT"
@@ -104,7 +111,9 @@ def _version_problems() -> List[str]:
 
 def _target_problems(target: Target) -> List[str]:
     try:
-        owner = getattr(import_module(target.module), target.owner)
+        owner = import_module(target.module)
+        if target.owner:
+            owner = getattr(owner, target.owner)
         member = getattr(owner, target.member)
     except (ImportError, AttributeError):
         return [f"{target.name} no longer exists"]

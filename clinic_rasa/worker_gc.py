@@ -18,4 +18,4 @@ def freeze_loaded_objects() -> None:
     """Collects once, then excludes every object alive now from later collections."""
     gc.collect()
     gc.freeze()
-    logger.debug("%d objects frozen out of garbage collection", gc.get_freeze_count())
+    logger.info("%d objects frozen out of garbage collection", gc.get_freeze_count())

@@ -10,6 +10,7 @@ import asyncio
 import inspect
 import os
 import pty
+import re
 import select
 import socket
 import subprocess
@@ -22,6 +23,7 @@ from typing import Any, AsyncIterator, Iterator, List
 import pytest
 import pytest_asyncio
 import rasa.core.actions.action as rasa_actions
+import sanic.server.runners as sanic_runners
 from aiohttp import web
 from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent
@@ -44,12 +46,14 @@ from clinic_rasa import (
     parse_cache,
 )
 from cluster.processes import free_port
+from tests.support.live_log import eventually
 from tests.support.servers import STARTUP_TIMEOUT_S, trained_model, wait_until_up
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = SeamSettings(action_timeout_s=10, parse_cache_size=100)
+FROZEN = re.compile(r"(\d+) objects frozen out of garbage collection")
 
 
 @pytest_asyncio.fixture
@@ -64,6 +68,7 @@ async def seam(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
         (rasa_actions, "DEFAULT_REQUEST_TIMEOUT"),
         (Event, "resolve_by_type"),
         (DaskGraphRunner, "run"),
+        (sanic_runners, "bind_socket"),
         (clinic_rasa, "_installed"),
     ):
         monkeypatch.setattr(owner, member, inspect.getattr_static(owner, member))
@@ -72,9 +77,15 @@ async def seam(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
 
 
 @pytest.fixture(scope="module")
-def action_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def action_server_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the action server keeps its database, journal and output."""
+    return tmp_path_factory.mktemp("seam")
+
+
+@pytest.fixture(scope="module")
+def action_server(action_server_folder: Path) -> Iterator[str]:
     """The real action server on a free loopback port; its webhook URL."""
-    folder = tmp_path_factory.mktemp("seam")
+    folder = action_server_folder
     port = free_port()
     environment = {
         **os.environ,
@@ -82,6 +93,7 @@ def action_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "DATABASE_URL": f"sqlite:///{folder / 'clinic.db'}",
         "CLINIC_JOURNAL_DIR": str(folder / "journal"),
         "SANIC_HOST": "127.0.0.1",
+        "LOG_LEVEL": "INFO",
     }
     with open(folder / "actions.log", "wb") as log:
         server = subprocess.Popen(
@@ -259,6 +271,23 @@ async def test_rasa_gives_up_on_a_silent_action_server_at_the_cap(seam: None) ->
         done, _ = await asyncio.wait({call}, timeout=60)
     assert call in done, "Rasa ignored the action timeout"
     assert call.exception() is not None
+
+
+def test_the_action_server_freezes_what_it_loaded_through_rasa_sdks_plugin_hook(
+    action_server: str, action_server_folder: Path
+) -> None:
+    log = action_server_folder / "actions.log"
+
+    output = eventually(
+        lambda: log.read_text("utf-8", "replace"),
+        lambda text: FROZEN.search(text) is not None,
+        30,
+    )
+
+    found = FROZEN.search(output)
+    assert found is not None, output
+    # Everything the server loaded, not a handful: the freeze ran after loading.
+    assert int(found.group(1)) > 50_000
 
 
 def test_the_terminal_chat_runs_with_the_seam_installed(

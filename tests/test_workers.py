@@ -1,16 +1,26 @@
 """Two Sanic workers, as `make run` starts Rasa: locks and limits shared in Redis."""
 
+import http.client
 import json
 import threading
 from pathlib import Path
 from typing import Iterator, List, Tuple
+from urllib.parse import urlsplit
 
 import pytest
 import redis
 from sqlalchemy import create_engine, text
 
+from bench.load import client_addresses
 from tests.support.live_log import eventually, logged_exchanges
 from tests.support.servers import AssistantServers, start_assistant
+from tests.support.sockets import (
+    ESTABLISHED,
+    LISTEN,
+    children_of,
+    owners,
+    socket_inodes,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -96,3 +106,54 @@ def test_simultaneous_messages_of_one_visitor_are_answered_one_turn_at_a_time(
     ends = [*user_positions[1:], len(types)]
     for start, end in zip(user_positions, ends, strict=True):
         assert "bot" in types[start:end]
+
+
+def kept_connection(
+    url: str, address: str | None, sender: str
+) -> http.client.HTTPConnection:
+    """A visitor's connection that has had one answer and stays open."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(
+        parts.hostname or "", parts.port, timeout=60,
+        source_address=(address, 0) if address else None,
+    )  # fmt: skip
+    body = json.dumps({"sender": sender, "message": "hello"})
+    connection.request("POST", "/webhooks/rest/webhook", body=body)
+    response = connection.getresponse()
+    response.read()
+    assert response.status == 200
+    return connection
+
+
+def test_each_worker_listens_on_its_own_socket_and_serves_visitors(workers) -> None:
+    servers, _ = workers
+    port = urlsplit(servers.rasa_url).port
+    assert port is not None
+    main = servers.processes[1].pid
+    worker_processes = children_of(main)
+
+    listening = owners(socket_inodes(port, LISTEN))
+
+    # One listening socket per worker, each held by that worker alone; the
+    # main process holds the port without listening. With Sanic's one shared
+    # socket there is a single one, held by all three processes.
+    assert len(worker_processes) == 2
+    assert len(listening) == 2
+    holders = list(listening.values())
+    assert all(len(held) == 1 for held in holders)
+    assert set().union(*holders) == worker_processes
+
+    addresses = client_addresses(servers.rasa_url)
+    connections = [
+        kept_connection(servers.rasa_url, next(addresses), f"kept-{n}")
+        for n in range(16)
+    ]
+    try:
+        serving = owners(socket_inodes(port, ESTABLISHED))
+    finally:
+        for connection in connections:
+            connection.close()
+    # The kernel spreads connections by address: both workers hold some
+    # (all 16 on one worker would happen once in 30,000 runs).
+    assert len(serving) == len(connections)
+    assert set().union(*serving.values()) == worker_processes
