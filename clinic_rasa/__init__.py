@@ -5,6 +5,7 @@
     action_validation           checks action replies with a validator built once
     event_types                 finds stored events' classes in a table
     graph_runner                runs the model's graph without dask scheduling
+    rule_lookup                 tries only the rules that can fit the latest state
     parse_cache                 keeps the NLU reading of recently seen texts
     worker_signals              lets a starting Sanic worker stop on SIGTERM
     worker_sockets              gives each Sanic worker a listening socket
@@ -14,7 +15,7 @@
                                 (the channel calls it once the server starts)
 
 `install()` checks that this Rasa is the one the patches were written for
-(`compatibility`) and applies the nine global ones. It is called by the
+(`compatibility`) and applies the ten global ones. It is called by the
 launcher (`python -m clinic_rasa run|shell|test ...`), so every way of
 starting Rasa behaves alike; the REST channel calls `ensure_installed()` as a
 safety net for a bare `rasa run`. Imports stay inside the functions: the
@@ -58,6 +59,7 @@ def install(settings: SeamSettings) -> str:
         failures,
         graph_runner,
         parse_cache,
+        rule_lookup,
         worker_signals,
         worker_sockets,
     )
@@ -72,6 +74,7 @@ def install(settings: SeamSettings) -> str:
     action_validation.install()
     event_types.install()
     graph_runner.install()
+    rule_lookup.install()
     parse_cache.install(settings.parse_cache_size)
     worker_signals.install()
     worker_sockets.install()
@@ -83,7 +86,7 @@ def install(settings: SeamSettings) -> str:
         f"capped at {settings.action_timeout_s:g} s, NLU readings of "
         f"{settings.parse_cache_size} recent texts kept, action replies validated "
         "by one validator, event types looked up in a table, the graph run in "
-        "a fixed order, failed actions "
+        "a fixed order, rules looked up by the latest state, failed actions "
         "watched, action calls of this turn's events on a kept connection, "
         "SIGTERM reset in workers, a listening socket per worker"
     )

@@ -88,6 +88,19 @@ TARGETS = (
     Target(
         "rasa.engine.graph", "GraphSchema", "minimal_graph_schema", ("self", "targets")
     ),
+    # rule_lookup: RulePolicy's search for the rules that fit, and its check of one.
+    Target(
+        "rasa.core.policies.rule_policy",
+        "RulePolicy",
+        "_get_possible_keys",
+        ("self", "lookup", "states"),
+    ),
+    Target(
+        "rasa.core.policies.rule_policy",
+        "RulePolicy",
+        "_is_rule_applicable",
+        ("self", "rule_key", "turn_index", "conversation_state"),
+    ),
     # worker_sockets: the listening socket Sanic binds for several workers.
     Target("sanic.server.runners", "", "bind_socket", ("host", "port", "backlog")),
     # rasa_sdk_plugins: the action server's documented extension hook.

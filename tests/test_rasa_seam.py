@@ -29,6 +29,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.core.policies.rule_policy import RulePolicy
 from rasa.core.processor import MessageProcessor
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.domain import Domain
@@ -44,6 +45,7 @@ from clinic_rasa import (
     compatibility,
     failures,
     parse_cache,
+    rule_lookup,
 )
 from cluster.processes import free_port
 from tests.support.live_log import eventually
@@ -68,6 +70,7 @@ async def seam(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
         (rasa_actions, "DEFAULT_REQUEST_TIMEOUT"),
         (Event, "resolve_by_type"),
         (DaskGraphRunner, "run"),
+        (RulePolicy, "_get_possible_keys"),
         (sanic_runners, "bind_socket"),
         (clinic_rasa, "_installed"),
     ):
@@ -168,6 +171,33 @@ async def test_rasa_still_reports_a_failed_action_where_the_watch_listens(
 
     assert watch.failures
     assert all("action_" in failure for failure in watch.failures)
+
+
+@pytest.mark.asyncio
+async def test_rasa_predicts_the_next_action_through_the_rule_index(
+    seam: None, agent: Agent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clinic_rasa.install(SETTINGS)
+    installed = RulePolicy._get_possible_keys
+    searched = []
+
+    def counting(policy: RulePolicy, lookup: dict, states: list) -> set:
+        searched.append(states)
+        return installed(policy, lookup, states)
+
+    monkeypatch.setattr(RulePolicy, "_get_possible_keys", counting)
+    assert agent.processor is not None
+    tracker = DialogueStateTracker.from_events(
+        "seam-rules",
+        [ActionExecuted("action_listen"),
+         UserUttered("hi", {"name": "greet", "confidence": 0.99}, message_id="m1")],
+    )  # fmt: skip
+
+    prediction = agent.processor.predict_next_with_tracker(tracker)
+
+    assert installed is rule_lookup.possible_keys
+    assert searched, "RulePolicy no longer searches its rules through this method"
+    assert prediction is not None and prediction["policy"].endswith("RulePolicy")
 
 
 def visitor_turn(text: str) -> DialogueStateTracker:
