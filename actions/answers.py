@@ -120,4 +120,6 @@ class ActionCautionThenAnswer(LoggingAction):
     ) -> List[Dict[str, Any]]:
         """Sends both, logs the turn and remembers the topic answered."""
         answer = answer_after_caution(tracker.latest_message)
-        return self.replies_and_log(dispatcher, tracker, domain, [CAUTION, answer])
+        return await self.replies_and_log(
+            dispatcher, tracker, domain, [CAUTION, answer]
+        )

@@ -182,7 +182,7 @@ class AskCallbackSlot(LoggingAction):
         domain: Dict[str, Any],
     ) -> List[Dict[str, Any]]:
         """Sends the question, then logs it with the visitor's message."""
-        self.reply_and_log(dispatcher, tracker, domain, f"utter_ask_{self.slot}")
+        await self.reply_and_log(dispatcher, tracker, domain, f"utter_ask_{self.slot}")
         return []
 
 
@@ -245,8 +245,10 @@ class ActionSubmitCallback(LoggingAction):
         """Queues the request, confirms, logs the turn and clears the slots."""
         record = appointment_record(tracker)
         if record is not None:
-            self.writer.submit(record)
-        self.reply_and_log(dispatcher, tracker, domain, "utter_callback_confirmed")
+            await self.writer.submit_from_loop(record)
+        await self.reply_and_log(
+            dispatcher, tracker, domain, "utter_callback_confirmed"
+        )
         return _cleared_slots()
 
 
@@ -262,5 +264,5 @@ class ActionEndCallbackRequest(LoggingAction):
         domain: Dict[str, Any],
     ) -> List[Dict[str, Any]]:
         """The reply was already sent by the rule; this logs it and cleans up."""
-        log_turn(self.writer, tracker)
+        await log_turn(self.writer, tracker)
         return _cleared_slots()

@@ -45,11 +45,11 @@ class ActionSuggestTopics(LoggingAction):
         likeliest = likeliest_intent(tracker)
         if last_topic and likeliest in FOLLOW_UP_INTENTS:
             responses = follow_up_responses(likeliest, last_topic)
-            return self.replies_and_log(dispatcher, tracker, domain, responses)
+            return await self.replies_and_log(dispatcher, tracker, domain, responses)
         scored = scored_topics(tracker.latest_message)
         if two_are_plausible(scored):
             buttons = [button_for(name) for name, _ in scored[:2]]
-            self.reply_and_log(
+            await self.reply_and_log(
                 dispatcher,
                 tracker,
                 domain,
@@ -58,7 +58,7 @@ class ActionSuggestTopics(LoggingAction):
             )
             return []
         reply = NOT_ON_PAGE if is_about_kyphoplasty(tracker) else "utter_default"
-        self.reply_and_log(dispatcher, tracker, domain, reply)
+        await self.reply_and_log(dispatcher, tracker, domain, reply)
         return []
 
 
@@ -102,5 +102,5 @@ class ActionDefaultReply(LoggingAction):
         domain: Dict[str, Any],
     ) -> List[Dict[str, Any]]:
         """Sends the general reply and logs the turn."""
-        self.reply_and_log(dispatcher, tracker, domain, "utter_default")
+        await self.reply_and_log(dispatcher, tracker, domain, "utter_default")
         return []

@@ -132,7 +132,7 @@ def _masked_value(entity: Dict[str, Any], personal: Sequence[str]) -> Any:
     return mask_personal_data(value, personal) if isinstance(value, str) else value
 
 
-def log_turn(
+async def log_turn(
     writer: LogWriter,
     tracker: Tracker,
     own_replies: Sequence[str] = (),
@@ -145,7 +145,7 @@ def log_turn(
     record = turn_record(tracker, own_replies, own_answer_key)
     if record is None:
         return []
-    writer.submit(record)
+    await writer.submit_from_loop(record)
     return remembered_topic(record.answer_key)
 
 
@@ -175,7 +175,7 @@ class LoggingAction(Action, ABC):
     ) -> List[Dict[str, Any]]:
         """Replies (or not), logs the turn, and returns the events to apply."""
 
-    def reply_and_log(
+    async def reply_and_log(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
@@ -184,9 +184,11 @@ class LoggingAction(Action, ABC):
         buttons: Sequence[Dict[str, str]] = (),
     ) -> List[Dict[str, Any]]:
         """Sends a domain response and logs the turn with it as the last reply."""
-        return self.replies_and_log(dispatcher, tracker, domain, [response], buttons)
+        return await self.replies_and_log(
+            dispatcher, tracker, domain, [response], buttons
+        )
 
-    def replies_and_log(
+    async def replies_and_log(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
@@ -207,7 +209,7 @@ class LoggingAction(Action, ABC):
             response=responses[-1], text=texts[-1], buttons=list(buttons)
         )
         texts[-1] = with_button_titles(texts[-1], buttons)
-        return log_turn(self.writer, tracker, texts, responses[-1])
+        return await log_turn(self.writer, tracker, texts, responses[-1])
 
     @property
     def writer(self) -> LogWriter:
@@ -229,4 +231,4 @@ class ActionLogExchange(LoggingAction):
         domain: Dict[str, Any],
     ) -> List[Dict[str, Any]]:
         """Submits the turn's record and remembers the topic answered."""
-        return log_turn(self.writer, tracker)
+        return await log_turn(self.writer, tracker)

@@ -71,9 +71,9 @@ class ActionRecordFeedback(LoggingAction):
         """Submits the rating silently, or thanks and logs a typed message."""
         rating = rating_of(tracker)
         if rating is None:
-            self.reply_and_log(dispatcher, tracker, domain, NO_RATING_RESPONSE)
+            await self.reply_and_log(dispatcher, tracker, domain, NO_RATING_RESPONSE)
             return []
-        self.writer.submit(feedback_record(tracker, rating))
+        await self.writer.submit_from_loop(feedback_record(tracker, rating))
         # Undo the feedback message and the listen before it: the dialogue
         # state is as it was before the click.
         return [UserUtteranceReverted(), ActionReverted()]

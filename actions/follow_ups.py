@@ -93,4 +93,4 @@ class ActionAnswerFollowUp(LoggingAction):
         responses = follow_up_answer(
             tracker.latest_message, tracker.get_slot(LAST_TOPIC_SLOT)
         )
-        return self.replies_and_log(dispatcher, tracker, domain, responses)
+        return await self.replies_and_log(dispatcher, tracker, domain, responses)

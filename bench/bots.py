@@ -53,7 +53,10 @@ def start_assistant(root: Path, model: Path, workdir: Path) -> RunningBot:
         plan.rasa_url,
         probe_message="hello",
         cwd=root,
-        env=plan.environment(),
+        # SANIC_HOST keeps the action server on loopback, as `make run` does;
+        # Rasa binds the plan's --interface. On all interfaces, a port that a
+        # visitor address had just used (TIME_WAIT) failed the start.
+        env=plan.action_environment(),
         log_path=workdir / "assistant.log",
     )
 

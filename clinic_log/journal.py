@@ -80,7 +80,8 @@ def read_records(path: Path, start: int, end: int) -> List[Optional[Record]]:
 class Journal:
     """This process's journal file, locked for as long as the process holds it.
 
-    Not thread-safe: the writer serialises appends and truncation.
+    Not thread-safe: the writer serialises appends and truncation; `sync` may
+    run beside them.
     """
 
     def __init__(self, directory: Path) -> None:
@@ -94,13 +95,23 @@ class Journal:
         self.end = 0
 
     def append(self, record: Record) -> None:
-        """Writes `record` and waits until it is on disk."""
+        """Writes `record` at the end; `sync` then waits until it is on disk."""
         if self._descriptor is None:
             raise ValueError("journal closed")
         line = encode(record)
         os.write(self._descriptor, line)
-        os.fsync(self._descriptor)
         self.end += len(line)
+
+    def sync(self) -> None:
+        """Waits until every record appended so far is on disk.
+
+        Safe beside appends from another thread: several waiting callers
+        share the disk's flush instead of queueing one flush each.
+        """
+        descriptor = self._descriptor
+        if descriptor is None:
+            raise ValueError("journal closed")
+        os.fsync(descriptor)
 
     def consumed(self, offset: int) -> int:
         """Marks everything before `offset` as stored; returns where to read next.

@@ -8,6 +8,7 @@ an outage or a restart delays the log, it never loses a record. Only a
 record the database refuses outright (a bug, not an outage) is dropped.
 """
 
+import asyncio
 import atexit
 import logging
 import threading
@@ -54,6 +55,11 @@ def _write(session: Session, record: Record) -> None:
         repository.save_feedback(session, record)
     else:
         raise TypeError(f"not a log record: {type(record).__name__}")
+
+
+def _not_journaled(record: Record, error: Exception) -> bool:
+    logger.error("could not journal %s: %s", _describe(record), type(error).__name__)
+    return False
 
 
 def _describe(record: Record) -> str:
@@ -123,13 +129,23 @@ class LogWriter:
             try:
                 self._journal.append(record)
             except (OSError, ValueError) as error:
-                logger.error(
-                    "could not journal %s: %s", _describe(record), type(error).__name__
-                )
-                return False
+                return _not_journaled(record, error)
             self._submitted += 1
             self._progress.notify_all()
-            return True
+        # Outside the lock: the thread and other submitters go on meanwhile.
+        try:
+            self._journal.sync()
+        except (OSError, ValueError) as error:
+            return _not_journaled(record, error)
+        return True
+
+    async def submit_from_loop(self, record: Record) -> bool:
+        """`submit` on a worker thread, so the event loop serves others meanwhile.
+
+        The action server answers every Rasa worker on one loop; waiting there
+        for the disk held a third of its time under load.
+        """
+        return await asyncio.to_thread(self.submit, record)
 
     def flush(self, timeout: float) -> bool:
         """Waits until every record submitted so far is stored (or refused).

@@ -131,7 +131,7 @@ async def test_of_several_variants_the_one_sent_is_the_one_logged(
 
     # Any logging action; the form's questions and the clarifications send this way.
     action = ActionLogExchange(writer=log_writer)
-    action.reply_and_log(dispatcher, answered_turn(), domain, "utter_greet")
+    await action.reply_and_log(dispatcher, answered_turn(), domain, "utter_greet")
     assert log_writer.flush(timeout=10)
 
     with session_scope(session_factory) as session:

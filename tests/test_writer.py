@@ -1,5 +1,6 @@
 """The background writer: off the caller's path, never raising, losing nothing."""
 
+import asyncio
 import logging
 import shutil
 import stat
@@ -9,7 +10,7 @@ import time
 import pytest
 from sqlalchemy import text
 
-from clinic_log import repository, writer
+from clinic_log import journal, repository, writer
 from clinic_log.database import make_engine, make_session_factory, session_scope
 from clinic_log.migrations import upgrade
 from clinic_log.writer import LogWriter
@@ -28,6 +29,32 @@ def log_writer(session_factory, tmp_path):
 def exported(session_factory):
     with session_scope(session_factory) as session:
         return repository.exchanges(session), repository.appointments(session)
+
+
+@pytest.mark.asyncio
+async def test_a_submission_from_the_loop_frees_it_until_the_record_is_on_disk(
+    log_writer, session_factory, monkeypatch
+):
+    disk_free, synced = threading.Event(), threading.Event()
+    real_fsync = journal.os.fsync
+
+    def busy_disk(descriptor: int) -> None:
+        disk_free.wait(30)
+        real_fsync(descriptor)
+        synced.set()
+
+    monkeypatch.setattr(journal.os, "fsync", busy_disk)
+    submission = asyncio.create_task(log_writer.submit_from_loop(exchange()))
+
+    # The loop serves other work while the disk is busy (a blocking submit
+    # would hold it until the disk is free).
+    assert await asyncio.sleep(0.05, result="served") == "served"
+    assert not submission.done()
+    disk_free.set()
+    assert await submission is True
+    assert synced.is_set()
+    assert log_writer.flush(timeout=10)
+    assert [row["text"] for row in exported(session_factory)[0]] == [exchange().text]
 
 
 def test_records_of_each_kind_are_written(log_writer, session_factory):
