@@ -18,7 +18,7 @@ import sys
 import time
 from importlib import metadata
 from pathlib import Path
-from typing import Any, AsyncIterator, Iterator, List
+from typing import Any, AsyncIterator, Iterator, List, Tuple
 
 import pytest
 import pytest_asyncio
@@ -173,19 +173,27 @@ async def test_rasa_still_reports_a_failed_action_where_the_watch_listens(
     assert all("action_" in failure for failure in watch.failures)
 
 
+def record_calls(
+    monkeypatch: pytest.MonkeyPatch, owner: Any, member: str
+) -> Tuple[Any, List[Tuple[Any, ...]]]:
+    """Wraps `owner.member` as installed now: that member, and each call's arguments."""
+    installed = getattr(owner, member)
+    calls: List[Tuple[Any, ...]] = []
+
+    def recording(*arguments: Any) -> Any:
+        calls.append(arguments)
+        return installed(*arguments)
+
+    monkeypatch.setattr(owner, member, recording)
+    return installed, calls
+
+
 @pytest.mark.asyncio
 async def test_rasa_predicts_the_next_action_through_the_rule_index(
     seam: None, agent: Agent, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clinic_rasa.install(SETTINGS)
-    installed = RulePolicy._get_possible_keys
-    searched = []
-
-    def counting(policy: RulePolicy, lookup: dict, states: list) -> set:
-        searched.append(states)
-        return installed(policy, lookup, states)
-
-    monkeypatch.setattr(RulePolicy, "_get_possible_keys", counting)
+    installed, searched = record_calls(monkeypatch, RulePolicy, "_get_possible_keys")
     assert agent.processor is not None
     tracker = DialogueStateTracker.from_events(
         "seam-rules",
@@ -212,14 +220,9 @@ async def test_rasa_checks_each_action_reply_through_the_reused_validator(
     seam: None, action_server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clinic_rasa.install(SETTINGS)
-    installed = RemoteAction._validate_action_result
-    checked = []
-
-    def counting(action: RemoteAction, result: dict) -> bool:
-        checked.append(result)
-        return installed(action, result)
-
-    monkeypatch.setattr(RemoteAction, "_validate_action_result", counting)
+    installed, checked = record_calls(
+        monkeypatch, RemoteAction, "_validate_action_result"
+    )
     domain = Domain.load(str(ROOT / "domain.yml"))
     action = RemoteAction("action_log_exchange", EndpointConfig(action_server))
 
@@ -230,7 +233,8 @@ async def test_rasa_checks_each_action_reply_through_the_reused_validator(
         domain,
     )
 
-    assert installed is not counting and len(checked) == 1
+    recording = RemoteAction._validate_action_result
+    assert installed is not recording and len(checked) == 1
     assert isinstance(events, list)
 
 

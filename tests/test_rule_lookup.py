@@ -1,7 +1,7 @@
 """rule_lookup: the rules that fit a conversation are the ones Rasa finds."""
 
 import json
-from typing import Any, Dict, List
+from typing import Any, Dict, Iterator, List
 
 import pytest
 from rasa.core.agent import Agent
@@ -86,22 +86,18 @@ def test_a_changed_lookup_gets_a_new_index() -> None:
     assert after == before | {new_rule} == rasa_keys(policy, lookup, states)
 
 
-@pytest.mark.model
-def test_on_every_state_of_the_test_stories_the_keys_are_rasas() -> None:
-    agent = Agent.load(str(trained_model(ROOT)))
-    assert agent.processor is not None and agent.domain is not None
-    policy = next(
-        node._component
-        for node in agent.processor.graph_runner._instantiated_nodes.values()  # type: ignore[attr-defined]
-        if isinstance(node._component, RulePolicy)
-    )
+def story_states(agent: Agent, policy: RulePolicy) -> Iterator[List[State]]:
+    """The states RulePolicy sees after each action and message of the test stories.
+
+    Each twice: with the visitor's text and with the intent, as `_predict` asks.
+    """
+    assert agent.domain is not None
     domain = agent.domain
     stories = _create_data_generator(
         str(ROOT / "tests" / "test_stories.yml"),
         agent,
         use_conversation_test_files=True,
     ).generate_story_trackers()
-    compared = 0
     for story in stories:
         events = list(story.events)
         for end, event in enumerate(events, start=1):
@@ -111,16 +107,29 @@ def test_on_every_state_of_the_test_stories_the_keys_are_rasas() -> None:
                 "story", events[:end], slots=domain.slots
             )
             for use_text in (True, False):
-                states = policy._prediction_states(
+                yield policy._prediction_states(
                     tracker,
                     domain,
                     use_text,
                     rule_only_data=policy._get_rule_only_data(),
                 )
-                for lookup in policy.lookup.values():
-                    if isinstance(lookup, dict):
-                        assert rule_lookup.possible_keys(
-                            policy, lookup, states
-                        ) == rasa_keys(policy, lookup, states)
-                        compared += 1
+
+
+@pytest.mark.model
+def test_on_every_state_of_the_test_stories_the_keys_are_rasas() -> None:
+    agent = Agent.load(str(trained_model(ROOT)))
+    assert agent.processor is not None
+    policy = next(
+        node._component
+        for node in agent.processor.graph_runner._instantiated_nodes.values()  # type: ignore[attr-defined]
+        if isinstance(node._component, RulePolicy)
+    )
+    lookups = [lookup for lookup in policy.lookup.values() if isinstance(lookup, dict)]
+    compared = 0
+    for states in story_states(agent, policy):
+        for lookup in lookups:
+            assert rule_lookup.possible_keys(policy, lookup, states) == rasa_keys(
+                policy, lookup, states
+            )
+            compared += 1
     assert compared > 1000
