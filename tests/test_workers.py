@@ -4,7 +4,7 @@ import http.client
 import json
 import threading
 from pathlib import Path
-from typing import Dict, Iterator, List, Set, Tuple
+from typing import Iterator, List, Tuple
 from urllib.parse import urlsplit
 
 import pytest
@@ -26,10 +26,6 @@ pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parent.parent
 PER_SENDER_PER_MINUTE = 6
-WORKERS = 2
-# A worker listens only once it has loaded the model; on a busy machine the
-# second may finish well after the first already answers.
-WORKERS_READY_S = 180
 
 
 def rasa_port(servers: AssistantServers) -> int:
@@ -38,29 +34,17 @@ def rasa_port(servers: AssistantServers) -> int:
     return port
 
 
-def listening_sockets(servers: AssistantServers) -> Dict[str, Set[int]]:
-    """Each listening socket of Rasa's port, to the processes that hold it."""
-    return owners(socket_inodes(rasa_port(servers), LISTEN))
-
-
 @pytest.fixture(scope="module")
 def workers(
     tmp_path_factory: pytest.TempPathFactory, redis_url: str
 ) -> Iterator[Tuple[AssistantServers, str]]:
-    """The assistant with both Rasa workers listening, and the URL of its log."""
+    """The assistant with two Rasa workers, and the URL of its log."""
     url = f"sqlite:///{tmp_path_factory.mktemp('workers') / 'clinic.db'}"
     started = start_assistant(
         ROOT, url, redis_url=redis_url, per_sender_per_minute=PER_SENDER_PER_MINUTE
     )
-    try:
-        eventually(
-            lambda: listening_sockets(started),
-            lambda listening: len(listening) >= WORKERS,
-            WORKERS_READY_S,
-        )
-        yield started, url
-    finally:
-        started.stop()
+    yield started, url
+    started.stop()
 
 
 def post(servers: AssistantServers, sender: str, message: str) -> int:
@@ -152,13 +136,13 @@ def test_each_worker_listens_on_its_own_socket_and_serves_visitors(workers) -> N
     main = servers.processes[1].pid
     worker_processes = children_of(main)
 
-    listening = listening_sockets(servers)
+    listening = owners(socket_inodes(rasa_port(servers), LISTEN))
 
     # One listening socket per worker, each held by that worker alone; the
     # main process holds the port without listening. With Sanic's one shared
     # socket there is a single one, held by all three processes.
-    assert len(worker_processes) == WORKERS
-    assert len(listening) == WORKERS
+    assert len(worker_processes) == servers.workers == 2
+    assert len(listening) == servers.workers
     holders = list(listening.values())
     assert all(len(held) == 1 for held in holders)
     assert set().union(*holders) == worker_processes

@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional
 
 from clinic_launch import AssistantPlan
 from cluster.processes import free_port
+from tests.support.sockets import LISTEN, socket_inodes
 
 STARTUP_TIMEOUT_S = 180
 
@@ -27,6 +28,19 @@ def trained_model(root: Path) -> Path:
     if not models:
         raise FileNotFoundError("no trained model in models/: run `make train` first")
     return models[-1]
+
+
+def wait_until_every_worker_listens(port: int, workers: int, timeout_s: float) -> None:
+    """Waits for a listening socket per Sanic worker on `port`.
+
+    A worker listens only once it has loaded the model, so the first may
+    answer while the second is still loading, on a busy machine for long.
+    """
+    deadline = time.monotonic() + timeout_s
+    while len(socket_inodes(port, LISTEN)) < workers:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"fewer than {workers} workers listen on {port}")
+        time.sleep(0.25)
 
 
 def wait_until_up(url: str, process: subprocess.Popen, timeout_s: float) -> None:
@@ -84,6 +98,7 @@ class AssistantServers:
 
     rasa_url: str
     database_url: str = ""
+    workers: int = 1
     processes: List[subprocess.Popen] = field(default_factory=list)
     workdir: Optional[tempfile.TemporaryDirectory] = None
     action_server: Optional[ActionServer] = None
@@ -183,6 +198,7 @@ def start_assistant(
     servers = AssistantServers(
         plan.rasa_url,
         database_url=database_url,
+        workers=plan.workers,
         workdir=workdir,
         action_server=action_server,
     )
@@ -198,6 +214,10 @@ def start_assistant(
         servers.processes.append(rasa_server)
         wait_until_up(action_server.health_url, servers.processes[0], STARTUP_TIMEOUT_S)
         wait_until_up(f"{servers.rasa_url}/", rasa_server, STARTUP_TIMEOUT_S)
+        if plan.workers > 1:
+            wait_until_every_worker_listens(
+                plan.rasa_port, plan.workers, STARTUP_TIMEOUT_S
+            )
     except Exception:
         servers.stop()
         raise
