@@ -25,15 +25,25 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test unit setup system-packages redis-package browser-packages train lint format validate test-stories test-nlu pytest test-browser audit bench lock clean run-cluster bench-cluster bench-dashboard cluster-packages test-cluster validate-deploy container-packages image test-image
+.PHONY: run test test-packages checks test-image-layers unit setup system-packages redis-package browser-packages train lint format validate test-stories test-nlu pytest test-browser audit bench lock clean run-cluster bench-cluster bench-dashboard cluster-packages test-cluster validate-deploy container-packages image test-image
 
 # Redis only when several workers need shared locks and none is named.
 run: $(INSTALLED) $(MODEL)
 	if [[ "$${RASA_WORKERS:-2}" != 1 && -z "$${REDIS_URL:-}" ]]; then scripts/ensure_redis.sh; fi
 	$(BIN)/python -m clinic_launch
 
-test: system-packages lint audit validate validate-deploy $(MODEL) test-stories test-nlu pytest test-cluster test-browser test-image
+# The Debian packages first, one apt at a time; then the checks two at a time,
+# one per core: the image's model-free layers build while the venv installs
+# and the assistant trains, and pytest (the longest check) runs beside the
+# others. Each check starts only once what it needs is ready.
+test:
+	$(MAKE) --no-print-directory test-packages
+	$(MAKE) --no-print-directory --jobs=2 checks
 	@echo "All checks passed."
+
+test-packages: system-packages redis-package cluster-packages browser-packages container-packages
+
+checks: test-image-layers lint audit validate validate-deploy pytest test-stories test-nlu test-cluster test-browser test-image
 
 setup: $(INSTALLED)
 
@@ -133,10 +143,18 @@ image: $(MODEL) container-packages
 	if [[ "$(BASE_IMAGE)" == "$(STANDIN_BASE)" ]]; then scripts/image/build_standin_base.sh $(STANDIN_BASE); fi
 	scripts/image/build.sh $(IMAGE) $(BASE_IMAGE) $(MODEL)
 
-# Builds the image in a container store of its own and runs it with podman:
-# plain containers, the Kubernetes files (podman kube play) and the compose
-# file, each answering a visit; then removes everything (about 8 minutes).
-test-image: $(MODEL) container-packages
+# The image tests' container store, one per checkout, never the machine's own.
+export IMAGE_TEST_DIR ?= /var/tmp/clinic-image-test-$(shell printf %s "$(CURDIR)" | sha256sum | cut -c1-12)
+
+# The image tests' model-free layers, in a fresh store of their own: the
+# stand-in base, the venv stage, the service stand-ins (about 4 minutes).
+test-image-layers: container-packages
+	scripts/image/test_layers.sh
+
+# Adds the code and the model, runs the image with podman: plain containers,
+# the Kubernetes files (podman kube play) and the compose file, each answering
+# a visit; then removes everything in the store (about 4 minutes).
+test-image: $(MODEL) test-image-layers
 	scripts/image/test_image.sh
 
 # podman, buildah, runc, debootstrap and podman-compose, from Debian's packages.
@@ -174,4 +192,5 @@ bench: $(INSTALLED) redis-package
 	$(BIN)/python -m bench
 
 clean:
+	if [[ -d "$(IMAGE_TEST_DIR)" ]]; then source scripts/image/test_store.sh && remove_test_store; fi
 	rm -rf models $(RESULTS) .pytest_cache .mypy_cache .ruff_cache

@@ -36,10 +36,10 @@ def parser(monkeypatch: pytest.MonkeyPatch) -> Iterator[CountingParser]:
     parse_cache.install(0)
 
 
-def parse(processor: Any, text: str) -> Dict[str, Any]:
+def parse(processor: Any, text: str, served: bool = True) -> Dict[str, Any]:
     tracker = DialogueStateTracker.from_events("visitor", [])
     reading: Dict[str, Any] = MessageProcessor._parse_message_with_graph(
-        processor, UserMessage(text, sender_id="visitor"), tracker
+        processor, UserMessage(text, sender_id="visitor"), tracker, served
     )
     return reading
 
@@ -90,6 +90,19 @@ def test_long_texts_are_parsed_every_time(parser):
     parse(processor, long_text)
 
     assert len(parser.texts) == 2
+
+
+def test_full_readings_for_evaluation_are_parsed_every_time_and_not_kept(parser):
+    parse_cache.install(10)
+    processor = Processor()
+
+    parse(processor, "hello", served=False)
+    parse(processor, "hello", served=False)
+    parse(processor, "hello")
+
+    assert parser.texts == ["hello", "hello", "hello"]
+    cache = parse_cache.cache_of(processor)  # type: ignore[arg-type]
+    assert cache is not None and (cache.hits, cache.misses) == (0, 1)
 
 
 def test_size_zero_turns_the_cache_off(parser):
