@@ -5,7 +5,7 @@
 # `make test`), test_image.sh adds the model and runs tests/image/. The store
 # lives in IMAGE_TEST_DIR (the Makefile names one per checkout), never in the
 # machine's own store; `remove_test_store` deletes everything made in it.
-test_dir="${IMAGE_TEST_DIR:?IMAGE_TEST_DIR must name the image tests' folder; use make test-image}"
+test_dir="${IMAGE_TEST_DIR:?IMAGE_TEST_DIR must name the folder for the image tests; use make test-image}"
 # shellcheck source=scripts/image/podman_env.sh
 source scripts/image/podman_env.sh "$test_dir/containers"
 mkdir -p "${RESULTS:-results}/image"
