@@ -105,16 +105,20 @@ def alias_services(names: List[str]) -> None:
                 podman("network", "connect", "--alias", alias, NETWORK, infra)
 
 
-def wait_for_exit(container: str, timeout_s: float) -> None:
-    """Waits until a container has exited 0 (the migration)."""
+def wait_for_exit(container: str, timeout_s: float, *beside: str) -> None:
+    """Waits until a container has exited 0 (the migration); on timeout shows
+    its logs and those of the containers it needs, with their states."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         state = inspect("container", container)["State"]
         if state["Status"] == "exited" and state["ExitCode"] == 0:
             return
         time.sleep(1)
+    shown = [container, *beside]
+    states = {name: inspect("container", name)["State"]["Status"] for name in shown}
     raise AssertionError(
-        f"{container} did not finish in {timeout_s} s\n{logs(container)}"
+        f"{container} did not finish in {timeout_s} s; states {states}\n"
+        + "\n".join(logs(name) for name in shown)
     )
 
 
@@ -186,7 +190,9 @@ def played(
     try:
         cluster.start_backends(images)
         job = cluster.play_file(PLAYED[0], "Job")
-        wait_for_exit(f"{job[0]['metadata']['name']}-migrate", JOB_WAIT_S)
+        wait_for_exit(
+            f"{job[0]['metadata']['name']}-migrate", JOB_WAIT_S, "postgres-postgres"
+        )
         for name in PLAYED[1:]:
             cluster.play_file(name, "Deployment")
         alias_services(list(PLAYED[1:]))
