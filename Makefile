@@ -33,9 +33,9 @@ run: $(INSTALLED) $(MODEL)
 	$(BIN)/python -m clinic_launch
 
 # The Debian packages first, one apt at a time; then the checks two at a time,
-# one per core: the image's model-free layers build while the venv installs
-# and the assistant trains, and pytest (the longest check) runs beside the
-# others. Each check starts only once what it needs is ready.
+# one per core, in this order as far as each one's needs allow: the image's
+# model-free layers build (at low priority) while the venv installs and the
+# assistant trains, then pytest, the longest check, runs beside the others.
 test:
 	$(MAKE) --no-print-directory test-packages
 	$(MAKE) --no-print-directory --jobs=2 checks
@@ -43,7 +43,7 @@ test:
 
 test-packages: system-packages redis-package cluster-packages browser-packages container-packages
 
-checks: test-image-layers lint audit validate validate-deploy pytest test-stories test-nlu test-cluster test-browser test-image
+checks: test-image-layers lint validate $(MODEL) pytest audit validate-deploy test-stories test-nlu test-cluster test-browser test-image
 
 setup: $(INSTALLED)
 
@@ -149,7 +149,7 @@ export IMAGE_TEST_DIR ?= /var/tmp/clinic-image-test-$(shell printf %s "$(CURDIR)
 # The image tests' model-free layers, in a fresh store of their own: the
 # stand-in base, the venv stage, the service stand-ins (about 4 minutes).
 test-image-layers: container-packages
-	scripts/image/test_layers.sh
+	nice -n 19 scripts/image/test_layers.sh
 
 # Adds the code and the model, runs the image with podman: plain containers,
 # the Kubernetes files (podman kube play) and the compose file, each answering

@@ -37,6 +37,9 @@ K8S = ROOT / "deploy" / "k8s"
 PLAYED = ("migrate-job.yaml", "action-server.yaml", "dashboard.yaml", "rasa.yaml")
 NETWORK = "clinic-kube-test"
 JOB_WAIT_S = 120
+POSTGRES_READY_S = 90
+# podman names a played pod's container "<pod>-<container>".
+POSTGRES_CONTAINER = "postgres-postgres"
 RASA_START_S = 180
 
 
@@ -105,6 +108,22 @@ def alias_services(names: List[str]) -> None:
                 podman("network", "connect", "--alias", alias, NETWORK, infra)
 
 
+def wait_for_postgres(container: str, timeout_s: float) -> None:
+    """Waits until PostgreSQL in `container` accepts TCP connections, as a
+    managed database does before a release's migration Job runs (podman does
+    not restart a Job's failed container as a cluster would)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        ready = podman("exec", container, "pg_isready", "--host=127.0.0.1", check=False)
+        if ready.returncode == 0:
+            return
+        time.sleep(1)
+    raise AssertionError(
+        f"PostgreSQL in {container} did not accept connections in {timeout_s} s\n"
+        f"{logs(container)}"
+    )
+
+
 def wait_for_exit(container: str, timeout_s: float, *beside: str) -> None:
     """Waits until a container has exited 0 (the migration); on timeout shows
     its logs and those of the containers it needs, with their states."""
@@ -163,6 +182,7 @@ class Played:
             "redis", images["STANDIN_REDIS"], 6379, args=[*redis_command, "--save", ""]
         )
         self.play("backends.yaml", [postgres, redis])
+        wait_for_postgres(POSTGRES_CONTAINER, POSTGRES_READY_S)
         published = postgres["spec"]["containers"][0]["ports"][0]
         self.host_ports["postgres"] = published["hostPort"]
 
@@ -191,7 +211,7 @@ def played(
         cluster.start_backends(images)
         job = cluster.play_file(PLAYED[0], "Job")
         wait_for_exit(
-            f"{job[0]['metadata']['name']}-migrate", JOB_WAIT_S, "postgres-postgres"
+            f"{job[0]['metadata']['name']}-migrate", JOB_WAIT_S, POSTGRES_CONTAINER
         )
         for name in PLAYED[1:]:
             cluster.play_file(name, "Deployment")
