@@ -25,25 +25,31 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test test-packages checks test-image-layers unit setup system-packages redis-package browser-packages train lint format validate test-stories test-nlu pytest test-browser audit bench lock clean run-cluster bench-cluster bench-dashboard cluster-packages test-cluster validate-deploy container-packages image test-image
+.PHONY: run test test-packages pytest-lane checks-lane test-image-layers unit setup system-packages redis-package browser-packages train lint format validate test-stories test-nlu pytest test-browser audit bench lock clean run-cluster bench-cluster bench-dashboard cluster-packages test-cluster validate-deploy container-packages image test-image
 
 # Redis only when several workers need shared locks and none is named.
 run: $(INSTALLED) $(MODEL)
 	if [[ "$${RASA_WORKERS:-2}" != 1 && -z "$${REDIS_URL:-}" ]]; then scripts/ensure_redis.sh; fi
 	$(BIN)/python -m clinic_launch
 
-# The Debian packages first, one apt at a time; then the checks two at a time,
-# one per core, in this order as far as each one's needs allow: the image's
-# model-free layers build (at low priority) while the venv installs and the
-# assistant trains, then pytest, the longest check, runs beside the others.
+# The Debian packages first, one apt at a time; then the checks in two lanes,
+# one per core. The first installs the venv, lints, validates, trains and runs
+# pytest, the longest check. The second builds the image's model-free layers
+# (at low priority, so that training keeps its core), then audits, checks the
+# deploy files, and runs the story, NLU, cluster, browser and image tests.
 test:
 	$(MAKE) --no-print-directory test-packages
-	$(MAKE) --no-print-directory --jobs=2 checks
+	$(MAKE) --no-print-directory --jobs=2 pytest-lane checks-lane
 	@echo "All checks passed."
 
 test-packages: system-packages redis-package cluster-packages browser-packages container-packages
 
-checks: test-image-layers lint validate $(MODEL) pytest audit validate-deploy test-stories test-nlu test-cluster test-browser test-image
+pytest-lane: lint validate $(MODEL)
+	$(MAKE) --no-print-directory --jobs=1 pytest
+
+checks-lane: test-image-layers $(MODEL)
+	$(MAKE) --no-print-directory --jobs=1 audit validate-deploy test-stories test-nlu test-cluster test-browser
+	scripts/image/test_image.sh
 
 setup: $(INSTALLED)
 
