@@ -33,10 +33,12 @@ run: $(INSTALLED) $(MODEL)
 	$(BIN)/python -m clinic_launch
 
 # The Debian packages first, one apt at a time; then the checks in two lanes,
-# one per core. The first installs the venv, lints, validates, trains and runs
-# pytest, the longest check. The second builds the image's model-free layers
-# (at low priority, so that training keeps its core), then audits, checks the
-# deploy files, and runs the story, NLU, cluster, browser and image tests.
+# one per core (a lane's sub-make runs its checks one at a time while the other
+# lane holds the second job slot). The first installs the venv, lints, validates,
+# trains, then runs pytest, the longest check, and the story and NLU tests.
+# The second builds the image's model-free layers (at low priority, so that
+# training keeps its core), then audits, checks the deploy files, and runs the
+# cluster, browser and image tests.
 test:
 	$(MAKE) --no-print-directory test-packages
 	$(MAKE) --no-print-directory --jobs=2 pytest-lane checks-lane
@@ -45,10 +47,10 @@ test:
 test-packages: system-packages redis-package cluster-packages browser-packages container-packages
 
 pytest-lane: lint validate $(MODEL)
-	$(MAKE) --no-print-directory --jobs=1 pytest
+	$(MAKE) --no-print-directory pytest test-stories test-nlu
 
 checks-lane: test-image-layers $(MODEL)
-	$(MAKE) --no-print-directory --jobs=1 audit validate-deploy test-stories test-nlu test-cluster test-browser
+	$(MAKE) --no-print-directory audit validate-deploy test-cluster test-browser
 	scripts/image/test_image.sh
 
 setup: $(INSTALLED)

@@ -38,6 +38,8 @@ PLAYED = ("migrate-job.yaml", "action-server.yaml", "dashboard.yaml", "rasa.yaml
 NETWORK = "clinic-kube-test"
 JOB_WAIT_S = 120
 POSTGRES_READY_S = 90
+# What podman's container state says once the process is gone.
+FINISHED = ("exited", "stopped")
 # podman names a played pod's container "<pod>-<container>".
 POSTGRES_CONTAINER = "postgres-postgres"
 RASA_START_S = 180
@@ -125,12 +127,14 @@ def wait_for_postgres(container: str, timeout_s: float) -> None:
 
 
 def wait_for_exit(container: str, timeout_s: float, *beside: str) -> None:
-    """Waits until a container has exited 0 (the migration); on timeout shows
-    its logs and those of the containers it needs, with their states."""
+    """Waits until a container's process has exited 0 (the migration); on
+    timeout shows its logs and those of the containers it needs, with their
+    states. Podman says "stopped" for an exited container until its cleanup
+    has run, which can come late or not at all; the exit code is what counts."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         state = inspect("container", container)["State"]
-        if state["Status"] == "exited" and state["ExitCode"] == 0:
+        if state["Status"] in FINISHED and state["ExitCode"] == 0:
             return
         time.sleep(1)
     shown = [container, *beside]
