@@ -47,7 +47,8 @@ test:
 test-packages: system-packages redis-package cluster-packages browser-packages container-packages
 
 pytest-lane: lint validate $(MODEL)
-	$(MAKE) --no-print-directory pytest test-stories test-nlu
+	$(MAKE) --no-print-directory pytest
+	$(MAKE) --no-print-directory test-stories test-nlu
 
 checks-lane: test-image-layers $(MODEL)
 	$(MAKE) --no-print-directory audit validate-deploy test-cluster test-browser
