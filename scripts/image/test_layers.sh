@@ -7,8 +7,7 @@
 set -euo pipefail
 # shellcheck source=scripts/image/test_store.sh
 source scripts/image/test_store.sh
-remove_test_store > /dev/null
-source scripts/image/podman_env.sh "$test_dir/containers"
+fresh_test_store
 trap 'remove_test_store' ERR
 
 logged base scripts/image/build_standin_base.sh "$base"

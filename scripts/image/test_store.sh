@@ -24,6 +24,12 @@ remove_test_store() {
     rm -rf "$test_dir"
 }
 
+# An empty store, whatever an interrupted run left in the folder.
+fresh_test_store() {
+    remove_test_store > /dev/null
+    source scripts/image/podman_env.sh "$test_dir/containers"
+}
+
 # Runs a command with its output in results/image/NAME.log; on failure shows
 # the log's end. Keeps `make test`'s console readable beside the other checks.
 logged() {

@@ -17,7 +17,6 @@ import base64
 import copy
 import json
 import secrets
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ import pytest
 import yaml
 
 from cluster.processes import free_port
+from tests.support.live_log import eventually
 from tests.support.podman import inspect, logs, podman, wait_for_http
 from tests.support.visits import check_a_visit
 
@@ -114,35 +114,42 @@ def wait_for_postgres(container: str, timeout_s: float) -> None:
     """Waits until PostgreSQL in `container` accepts TCP connections, as a
     managed database does before a release's migration Job runs (podman does
     not restart a Job's failed container as a cluster would)."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        ready = podman("exec", container, "pg_isready", "--host=127.0.0.1", check=False)
-        if ready.returncode == 0:
-            return
-        time.sleep(1)
-    raise AssertionError(
-        f"PostgreSQL in {container} did not accept connections in {timeout_s} s\n"
-        f"{logs(container)}"
+    exit_code = eventually(
+        lambda: (
+            podman(
+                "exec", container, "pg_isready", "--host=127.0.0.1", check=False
+            ).returncode
+        ),
+        lambda code: code == 0,
+        timeout_s,
     )
+    if exit_code != 0:
+        raise AssertionError(
+            f"PostgreSQL in {container} did not accept connections in {timeout_s} s\n"
+            f"{logs(container)}"
+        )
+
+
+def finished(state: Dict[str, Any]) -> bool:
+    """A container's process has exited 0. Podman says "stopped" for an exited
+    container until its cleanup has run, which can come late or not at all; the
+    exit code is what counts."""
+    return state["Status"] in FINISHED and state["ExitCode"] == 0
 
 
 def wait_for_exit(container: str, timeout_s: float, *beside: str) -> None:
-    """Waits until a container's process has exited 0 (the migration); on
-    timeout shows its logs and those of the containers it needs, with their
-    states. Podman says "stopped" for an exited container until its cleanup
-    has run, which can come late or not at all; the exit code is what counts."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        state = inspect("container", container)["State"]
-        if state["Status"] in FINISHED and state["ExitCode"] == 0:
-            return
-        time.sleep(1)
-    shown = [container, *beside]
-    states = {name: inspect("container", name)["State"]["Status"] for name in shown}
-    raise AssertionError(
-        f"{container} did not finish in {timeout_s} s; states {states}\n"
-        + "\n".join(logs(name) for name in shown)
+    """Waits until a container has finished (the migration); on timeout shows
+    its logs and those of the containers it needs, with their states."""
+    state = eventually(
+        lambda: inspect("container", container)["State"], finished, timeout_s
     )
+    if not finished(state):
+        shown = [container, *beside]
+        states = {name: inspect("container", name)["State"]["Status"] for name in shown}
+        raise AssertionError(
+            f"{container} did not finish in {timeout_s} s; states {states}\n"
+            + "\n".join(logs(name) for name in shown)
+        )
 
 
 @dataclass
