@@ -89,7 +89,8 @@ class AssistantPlan:
         """Endpoints and credentials files in `folder`, from the real ones."""
         endpoints: Dict[str, Any] = read_yaml(self.endpoints_file)
         endpoints["action_endpoint"] = {
-            "url": self.action_url or f"http://127.0.0.1:{self.action_port}/webhook"
+            **(endpoints.get("action_endpoint") or {}),
+            "url": self.action_url or f"http://127.0.0.1:{self.action_port}/webhook",
         }
         credentials: Dict[str, Any] = read_yaml(self.credentials_file)
         credentials[CHANNEL] = {

@@ -24,7 +24,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
 from rasa.nlu.selectors.response_selector import ResponseSelector
-from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.utils import train_utils
 from rasa.utils.tensorflow.constants import (
@@ -42,7 +42,12 @@ from rasa.utils.tensorflow.constants import (
 from rasa.utils.tensorflow.models import RasaModel
 from scipy.sparse import spmatrix
 
-from clinic_nlu.sentence_scoring import Array, SentenceScorer, UnsupportedModel
+from clinic_nlu.sentence_scoring import (
+    Array,
+    LinearScorer,
+    SentenceScorer,
+    UnsupportedModel,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +105,7 @@ def scorer_from_model(model: RasaModel, config: Dict[str, Any]) -> SentenceScore
 class NumpyInference(DIETClassifier):
     """Shared by both classifiers: save the scorer, load it, predict with it."""
 
-    _scorer: Optional[SentenceScorer] = None
+    _scorer: Optional[LinearScorer] = None
 
     def persist(self) -> None:
         """Persists the TensorFlow model as Rasa does, then the numpy scorer."""
@@ -114,7 +119,7 @@ class NumpyInference(DIETClassifier):
             return
         with self._model_storage.write_to(self._resource) as model_path:
             scorer.save(model_path / f"{type(self).__name__}.{SCORER_FILE}")
-        self._scorer = scorer
+        self._scorer = scorer.composed()
 
     @classmethod
     def _load(
@@ -150,7 +155,7 @@ class NumpyInference(DIETClassifier):
                 model_path / f"{file_name}.sparse_feature_sizes.json"
             ),
         )
-        component._scorer = SentenceScorer.load(scorer_path)
+        component._scorer = SentenceScorer.load(scorer_path).composed()
         return component
 
     @classmethod
@@ -217,3 +222,22 @@ class NumpyDIETClassifier(NumpyInference):
 )
 class NumpyResponseSelector(NumpyInference, ResponseSelector):
     """Rasa's ResponseSelector, predicting with numpy."""
+
+    def _resolve_intent_response_key(
+        self, label: Dict[str, Optional[str]]
+    ) -> Optional[str]:
+        """Rasa's answer for the label's name, found once per name.
+
+        Rasa scans every response for each label of every ranking (eleven
+        scans of all topics per message, an eighth of a first-seen reading);
+        its answer depends on nothing but the name and the responses.
+        """
+        found: Dict[Optional[str], Optional[str]]
+        responses, found = self.__dict__.get("_response_keys", (None, {}))
+        if responses is not self.responses:
+            found = {}
+            self.__dict__["_response_keys"] = (self.responses, found)
+        name = label.get(INTENT_NAME_KEY)
+        if name not in found:
+            found[name] = super()._resolve_intent_response_key(label)
+        return found[name]

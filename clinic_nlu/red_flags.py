@@ -15,7 +15,8 @@ A call for help or the word "emergency" is never one of those exceptions.
 """
 
 import re
-from typing import Match, Pattern, Sequence, Tuple
+from functools import lru_cache
+from typing import Match, Optional, Pattern, Sequence, Tuple
 
 from rapidfuzz.distance import DamerauLevenshtein, Indel, Levenshtein
 
@@ -280,6 +281,8 @@ _REAL_NEIGHBOURS = frozenset(
 _MIN_TYPO_LENGTH = 5
 _LONG_WORD = 9
 _WORD = re.compile(r"[A-Za-z]+")
+# Distinct words whose correction is kept (least recently used go first).
+_WORDS_KEPT = 20_000
 
 
 def _is_typo_of(word: str, target: str) -> bool:
@@ -292,12 +295,17 @@ def _is_typo_of(word: str, target: str) -> bool:
     )
 
 
+@lru_cache(maxsize=_WORDS_KEPT)
+def _correction(lower: str) -> Optional[str]:
+    """The red-flag word `lower` misspells, if any (kept: visitors reuse words)."""
+    if len(lower) < _MIN_TYPO_LENGTH or lower in _REAL_NEIGHBOURS:
+        return None
+    return next((target for target in TYPO_TARGETS if _is_typo_of(lower, target)), None)
+
+
 def _corrected(match: Match[str]) -> str:
     word = match.group(0)
-    lower = word.lower()
-    if len(lower) < _MIN_TYPO_LENGTH or lower in _REAL_NEIGHBOURS:
-        return word
-    return next((target for target in TYPO_TARGETS if _is_typo_of(lower, target)), word)
+    return _correction(word.lower()) or word
 
 
 def with_typos_corrected(text: str) -> str:

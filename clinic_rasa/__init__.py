@@ -11,11 +11,12 @@
     worker_sockets              gives each Sanic worker a listening socket
     failures                    notices failed custom-action calls per turn
     action_call                 sends this turn's events on a kept connection
+    empty_domain                checks for an empty domain without building one
     worker_gc                   keeps a worker's loaded model out of full GCs
                                 (the channel calls it once the server starts)
 
 `install()` checks that this Rasa is the one the patches were written for
-(`compatibility`) and applies the ten global ones. It is called by the
+(`compatibility`) and applies the eleven global ones. It is called by the
 launcher (`python -m clinic_rasa run|shell|test ...`), so every way of
 starting Rasa behaves alike; the REST channel calls `ensure_installed()` as a
 safety net for a bare `rasa run`. Imports stay inside the functions: the
@@ -55,6 +56,7 @@ def install(settings: SeamSettings) -> str:
         action_timeout,
         action_validation,
         compatibility,
+        empty_domain,
         event_types,
         failures,
         graph_runner,
@@ -80,6 +82,7 @@ def install(settings: SeamSettings) -> str:
     worker_sockets.install()
     failures.install()
     action_call.install()
+    empty_domain.install()
     _installed = settings
     summary = (
         f"clinic_rasa: Rasa {compatibility.VERSIONS['rasa']} checked; action calls "
@@ -88,7 +91,8 @@ def install(settings: SeamSettings) -> str:
         "by one validator, event types looked up in a table, the graph run in "
         "a fixed order, rules looked up by the latest state, failed actions "
         "watched, action calls of this turn's events on a kept connection, "
-        "SIGTERM reset in workers, a listening socket per worker"
+        "SIGTERM reset in workers, a listening socket per worker, the empty "
+        "domain built once"
     )
     logger.info(summary)
     return summary

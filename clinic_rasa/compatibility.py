@@ -72,6 +72,14 @@ TARGETS = (
     Target(
         "rasa.shared.core.events", "Event", "resolve_by_type", ("type_name", "default")
     ),
+    # empty_domain: the check of the domain before every NLU reading.
+    Target("rasa.shared.core.domain", "Domain", "is_empty", ("self",)),
+    Target(
+        "rasa.core.processor",
+        "MessageProcessor",
+        "_check_for_unseen_features",
+        ("self", "parse_data"),
+    ),
     # graph_runner: every run of the model's graph.
     Target(
         "rasa.engine.runner.dask",

@@ -5,7 +5,7 @@ pipeline up to the featurizers; each classifier then predicts twice, with its
 numpy scorer and with Rasa's TensorFlow model loaded from the same files.
 """
 
-from typing import Dict, Iterator, List, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 import numpy as np
 import pytest
@@ -14,6 +14,7 @@ from rasa.core.channels import UserMessage
 from rasa.engine.constants import PLACEHOLDER_MESSAGE
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+from rasa.nlu.selectors.response_selector import ResponseSelector
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -152,3 +153,31 @@ def test_configurations_it_cannot_compute_are_refused(
               "number_of_transformer_layers": 0, **change}  # fmt: skip
     with pytest.raises(UnsupportedModel, match=reason):
         check_supported(config)
+
+
+@pytest.mark.model
+def test_each_labels_response_key_is_the_one_rasa_finds(
+    classifier_pairs: List[Tuple[NumpyInference, DIETClassifier]],
+) -> None:
+    selector = next(
+        numpy_side
+        for numpy_side, _ in classifier_pairs
+        if isinstance(numpy_side, ResponseSelector)
+    )
+    names = [*selector.index_label_id_mapping.values(), "no such topic"]
+
+    def rasas(name: str) -> Optional[str]:
+        return ResponseSelector._resolve_intent_response_key(selector, {"name": name})
+
+    for _ in range(2):  # the second time from what was found the first
+        for name in names:
+            assert selector._resolve_intent_response_key({"name": name}) == rasas(name)
+    assert sum(rasas(name) is not None for name in names) == len(names) - 1
+
+    responses = selector.responses
+    try:
+        selector.responses = {}
+        assert selector._resolve_intent_response_key({"name": names[0]}) is None
+    finally:
+        selector.responses = responses
+    assert selector._resolve_intent_response_key({"name": names[0]}) == rasas(names[0])

@@ -43,6 +43,7 @@ from clinic_rasa import (
     SeamSettings,
     action_call,
     compatibility,
+    empty_domain,
     failures,
     parse_cache,
     rule_lookup,
@@ -70,6 +71,7 @@ async def seam(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
         (rasa_actions, "DEFAULT_REQUEST_TIMEOUT"),
         (Event, "resolve_by_type"),
         (DaskGraphRunner, "run"),
+        (Domain, "is_empty"),
         (RulePolicy, "_get_possible_keys"),
         (sanic_runners, "bind_socket"),
         (clinic_rasa, "_installed"),
@@ -186,6 +188,23 @@ def record_calls(
 
     monkeypatch.setattr(owner, member, recording)
     return installed, calls
+
+
+@pytest.mark.asyncio
+async def test_rasa_checks_its_domain_without_building_an_empty_one_each_time(
+    seam: None, agent: Agent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clinic_rasa.install(SETTINGS)
+    installed, checked = record_calls(monkeypatch, Domain, "is_empty")
+    _, built = record_calls(monkeypatch, Domain, "from_dict")
+
+    for text in ("is the stay overnight", "what does the cement do", "hi there"):
+        await agent.parse_message(text)
+
+    assert installed is empty_domain.is_empty
+    assert len(checked) == 3, "Rasa no longer checks its domain at each reading"
+    assert len(built) <= 1, "an empty domain was built for more than one check"
+    assert not agent.domain.is_empty() and Domain.empty().is_empty()
 
 
 @pytest.mark.asyncio

@@ -1,4 +1,4 @@
-"""SentenceScorer: the forward pass written out by hand, and its file."""
+"""SentenceScorer: the forward pass written out by hand, composed, and its file."""
 
 from pathlib import Path
 
@@ -49,11 +49,13 @@ def by_hand(model: SentenceScorer) -> np.ndarray:
 @pytest.mark.parametrize("softmax", [False, True])
 def test_scores_are_the_layers_applied_in_turn(cosine: bool, softmax: bool) -> None:
     model = scorer(cosine=cosine, softmax=softmax)
-    np.testing.assert_allclose(model.scores(BLOCKS), by_hand(model), rtol=1e-4)
+    np.testing.assert_allclose(
+        model.composed().scores(BLOCKS), by_hand(model), rtol=1e-4
+    )
 
 
 def test_softmax_scores_are_confidences_that_sum_to_one() -> None:
-    scores = scorer().scores(BLOCKS)
+    scores = scorer().composed().scores(BLOCKS)
     assert scores.shape == (1, 5)
     assert scores.sum() == pytest.approx(1.0, abs=1e-6)
     assert scores.min() >= 0
@@ -65,9 +67,20 @@ def test_a_saved_scorer_loads_to_the_same_scores(tmp_path: Path) -> None:
     model.save(path)
     loaded = SentenceScorer.load(path)
     assert loaded.cosine and loaded.softmax
-    np.testing.assert_array_equal(loaded.scores(BLOCKS), model.scores(BLOCKS))
+    np.testing.assert_array_equal(
+        loaded.composed().scores(BLOCKS), model.composed().scores(BLOCKS)
+    )
 
 
 def test_features_of_another_size_than_trained_are_refused() -> None:
     with pytest.raises(ValueError, match="trained on 30"):
-        scorer().scores(BLOCKS[:1])
+        scorer().composed().scores(BLOCKS[:1])
+
+
+def test_the_composed_kernel_is_one_row_per_feature_and_one_column_per_dimension() -> (
+    None
+):
+    model = scorer()
+    composed = model.composed()
+    assert composed.kernel.shape == (30, 4) and composed.kernel.dtype == np.float32
+    assert composed.bias.shape == (4,)
