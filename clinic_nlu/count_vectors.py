@@ -132,8 +132,7 @@ class TokenCountVectorsFeaturizer(CountVectorsFeaturizer):
     def train(
         self, training_data: TrainingData, model: Optional[SpacyModel] = None
     ) -> Resource:
-        """Fits the vocabulary as Rasa does; counts kept before it are dropped."""
-        self.__dict__.pop("_kept", None)
+        """Fits the vocabulary as Rasa does (in place); the counts kept go."""
         resource = super().train(training_data, model)
         self.__dict__.pop("_kept", None)
         return resource

@@ -10,8 +10,6 @@ from typing import Dict, Iterator, List, Optional, Tuple
 import numpy as np
 import pytest
 from rasa.core.agent import Agent
-from rasa.core.channels import UserMessage
-from rasa.engine.constants import PLACEHOLDER_MESSAGE
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
 from rasa.nlu.selectors.response_selector import ResponseSelector
@@ -21,6 +19,7 @@ from rasa.shared.nlu.training_data.message import Message
 from clinic_nlu.classifiers import NumpyInference, check_supported
 from clinic_nlu.sentence_scoring import UnsupportedModel
 from tests.conftest import ROOT
+from tests.support.pipeline import every_example, messages_after
 from tests.support.servers import trained_model
 
 # float32 sums in another order: differences of a few 1e-7 are expected.
@@ -58,16 +57,11 @@ def classifier_pairs(
 
 def featurized(agent: Agent, texts: List[str]) -> Iterator[Message]:
     """Each text as the classifiers receive it from the trained pipeline."""
-    runner = agent.processor.graph_runner  # type: ignore[union-attr]
-    target = max(
+    last_featurizer = max(
         (name for name in _nodes(agent) if "CountVectorsFeaturizer" in name),
         key=lambda name: int("".join(ch for ch in name if ch.isdigit()) or 0),
     )
-    for text in texts:
-        output = runner.run(
-            inputs={PLACEHOLDER_MESSAGE: [UserMessage(text)]}, targets=[target]
-        )
-        yield output[target][0]
+    return messages_after(agent, last_featurizer, texts)
 
 
 @pytest.mark.model
@@ -88,11 +82,7 @@ def test_numpy_confidences_equal_tensorflow_on_every_example(
     training_examples: Dict[str, List[str]],
     test_examples: Dict[str, List[str]],
 ) -> None:
-    texts = sorted(
-        {text for examples in (training_examples, test_examples)
-         for texts in examples.values() for text in texts}
-    )  # fmt: skip
-    assert len(texts) > 1000
+    texts = every_example(training_examples, test_examples)
     compared = 0
     for message in featurized(agent, texts):
         for numpy_side, tensorflow_side in classifier_pairs:

@@ -6,14 +6,12 @@ their order and their types.
 """
 
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
+from typing import Dict, List, Optional
 
 import numpy as np
 import pytest
 import scipy.sparse
 from rasa.core.agent import Agent
-from rasa.core.channels import UserMessage
-from rasa.engine.constants import PLACEHOLDER_MESSAGE
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -27,6 +25,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from clinic_nlu.count_vectors import TokenCountVectorsFeaturizer
 from tests.conftest import ROOT
+from tests.support.pipeline import every_example, messages_after
 from tests.support.servers import trained_model
 
 PHRASES = [
@@ -106,19 +105,6 @@ def test_no_counts_are_kept_from_before_training(tmp_path: Path) -> None:
     assert component._create_features(TEXT, [["zebra"]])[1][0].nnz == 1
 
 
-def tokenized(agent: Agent, texts: List[str]) -> Iterator[Message]:
-    """Each text as the trained pipeline's tokenizer leaves it."""
-    runner = agent.processor.graph_runner  # type: ignore[union-attr]
-    tokenizer = next(
-        name for name in runner._instantiated_nodes if "SpacyTokenizer" in name
-    )
-    for text in texts:
-        output = runner.run(
-            inputs={PLACEHOLDER_MESSAGE: [UserMessage(text)]}, targets=[tokenizer]
-        )
-        yield output[tokenizer][0]
-
-
 @pytest.mark.model
 def test_features_equal_rasas_on_every_example_of_the_trained_model(
     training_examples: Dict[str, List[str]], test_examples: Dict[str, List[str]]
@@ -131,12 +117,11 @@ def test_features_equal_rasas_on_every_example_of_the_trained_model(
         if isinstance(getattr(node, "_component", None), TokenCountVectorsFeaturizer)
     ]
     assert {f.analyzer for f in featurizers} == {"word", "char_wb"}
-    texts = sorted(
-        {text for examples in (training_examples, test_examples)
-         for texts in examples.values() for text in texts}
-    )  # fmt: skip
-    assert len(texts) > 1000
-    for message in tokenized(agent, texts):
+    tokenizer = next(
+        name for name in runner._instantiated_nodes if "SpacyTokenizer" in name
+    )
+    texts = every_example(training_examples, test_examples)
+    for message in messages_after(agent, tokenizer, texts):
         for featurizer in featurizers:
             tokens = featurizer._get_processed_message_tokens_by_attribute(
                 message, TEXT
