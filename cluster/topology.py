@@ -21,7 +21,7 @@ import redis as redis_client
 
 from clinic_launch import AssistantPlan
 from clinic_log.migrations import upgrade
-from cluster.nginx import start_nginx
+from cluster.nginx import Nginx, start_nginx
 from cluster.postgres import Postgres, start_postgres
 from cluster.processes import Service, ServiceError, free_port, spawn, wait_for_http
 from cluster.redis import Redis, start_redis
@@ -76,6 +76,7 @@ class Cluster:
     actions_port: int = field(init=False)
     postgres: Optional[Postgres] = field(init=False, default=None)
     redis: Optional[Redis] = field(init=False, default=None)
+    nginx: Optional[Nginx] = field(init=False, default=None)
     rasa: List[Service] = field(init=False, default_factory=list)
     services: List[Service] = field(init=False, default_factory=list)
 
@@ -160,7 +161,7 @@ class Cluster:
                 [sys.executable, "-m", "staff", "notify", "--watch"],
                 self._plan().environment(DASHBOARD_URL=self.dashboard_url),
             )
-        nginx = start_nginx(
+        self.nginx = nginx = start_nginx(
             self.workdir / "nginx",
             public_port=self.public_port,
             actions_port=self.actions_port,
@@ -169,7 +170,7 @@ class Cluster:
             address_rate_per_minute=self.settings.address_rate_per_minute,
             log_dir=self.logs,
         )
-        self.services.append(nginx)
+        self.services.append(nginx.service)
         for service, port in zip(actions, self.action_ports, strict=True):
             wait_for_http(f"http://127.0.0.1:{port}/health", service, STARTUP_TIMEOUT_S)
         if dashboard is not None:
@@ -177,7 +178,7 @@ class Cluster:
         for service, port in zip(self.rasa, self.rasa_ports, strict=True):
             wait_for_http(f"http://127.0.0.1:{port}/", service, STARTUP_TIMEOUT_S)
             self.progress(f"{service.name} is ready.")
-        wait_for_http(f"{self.url}/health", nginx, STARTUP_TIMEOUT_S)
+        wait_for_http(f"{self.url}/health", nginx.service, STARTUP_TIMEOUT_S)
 
     def stop(self) -> None:
         """Stops every server, newest first, and deletes the temp folder."""
@@ -188,7 +189,11 @@ class Cluster:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def stop_rasa(self, index: int) -> None:
-        """Stops one Rasa server the way an orchestrator does (SIGTERM)."""
+        """Stops one Rasa server the way an orchestrator does: out of the load
+        balancer first, then SIGTERM (it finishes the turns it has)."""
+        if self.nginx is None:
+            raise ServiceError("the cluster is not started")
+        self.nginx.take_out(self.rasa_ports[index])
         service = self.rasa[index]
         service.stop()
         self.services.remove(service)

@@ -179,8 +179,9 @@ def test_turns_alternate_between_servers(cluster: Cluster) -> None:
 
 def test_stopping_one_rasa_server_loses_no_conversation(cluster: Cluster) -> None:
     """Four visitors chat at once. After each one's third turn, one Rasa server
-    is stopped (SIGTERM, as an orchestrator does) while turns keep coming;
-    the last three turns wait until it is gone. Every conversation finishes."""
+    is stopped as an orchestrator does (out of nginx, then SIGTERM) while turns
+    keep coming; the last three turns wait until it is gone. Every
+    conversation finishes."""
     client = AssistantServers(cluster.url)
     names = {f"failover-{i}": f"Visitor {chr(75 + i)}" for i in range(4)}
     replies: Dict[str, List[str]] = {sender: [] for sender in names}
