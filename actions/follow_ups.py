@@ -70,11 +70,15 @@ def follow_up_responses(intent: str, last_topic: Optional[str]) -> List[str]:
 def follow_up_answer(
     parse_data: Mapping[str, Any], last_topic: Optional[str]
 ) -> List[str]:
-    """The responses a follow-up message gets: its own clear topic, else the context."""
-    topic = named_topic(parse_data)
-    if topic is not None:
-        return [f"utter_{topic}"]
+    """The responses a follow-up message gets: its own clear topic, else the context.
+
+    "What comes after the tube is in?" names the step just answered: asked as
+    what comes next, it wants the step after it, not the same answer again.
+    """
     intent = intent_name(parse_data)
+    topic = named_topic(parse_data)
+    if topic is not None and not (intent == NEXT_STEP_INTENT and topic == last_topic):
+        return [f"utter_{topic}"]
     return follow_up_responses(intent, last_topic)
 
 

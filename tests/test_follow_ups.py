@@ -121,6 +121,25 @@ async def test_a_topic_the_follow_up_names_itself_wins_over_the_context(
     ]
 
 
+@pytest.mark.asyncio
+async def test_what_comes_after_the_step_just_answered_is_the_next_step(
+    domain: Dict[str, Any], log_writer: LogWriter
+) -> None:
+    dispatcher = CollectingDispatcher()
+    parsed = parse_data(
+        "and once the balloon has done its job?",
+        [("follow_up_next", 0.9)],
+        [("faq/balloon", 0.8), ("faq/cement", 0.1)],
+    )
+    tracker = tracker_parsed_as(parsed, {LAST_TOPIC_SLOT: "faq/balloon"})
+
+    await ActionAnswerFollowUp(writer=log_writer).run(dispatcher, tracker, domain)
+
+    assert [message["response"] for message in dispatcher.messages] == [
+        "utter_faq/cement"
+    ]
+
+
 @pytest.mark.e2e
 @pytest.mark.parametrize(
     ("earlier", "follow_up", "expected"),
