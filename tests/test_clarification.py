@@ -178,17 +178,36 @@ async def test_default_reply_answers_and_logs(
     assert row["reply"] == response_text(domain, "utter_default")
 
 
-def test_two_named_steps_get_buttons_through_the_webhook(
-    assistant: AssistantServers,
-) -> None:
-    (reply,) = assistant.say("two-steps", "tube and balloon")
+# Two steps named together. How evenly the trained model splits them moves
+# with every change of the training data, so each message may get either of
+# its two answers or the buttons; never a third topic, and some get buttons.
+TWO_NAMED_STEPS = {
+    "walking and hospital stay": ("faq/walking", "faq/hospital_stay"),
+    "cement or balloon": ("faq/cement", "faq/balloon"),
+    "the tube, then the balloon?": ("faq/incision_tube", "faq/balloon"),
+    "tube and balloon": ("faq/incision_tube", "faq/balloon"),
+    "anesthesia and incision": ("faq/anesthesia", "faq/incision_tube"),
+}
 
-    titles = [button["title"] for button in reply["buttons"]]
-    assert titles == [
-        TOPIC_QUESTIONS["faq/incision_tube"],
-        TOPIC_QUESTIONS["faq/balloon"],
-        SOMETHING_ELSE_BUTTON["title"],
-    ]
+
+def test_two_named_steps_get_buttons_or_one_of_them_through_the_webhook(
+    assistant: AssistantServers, domain: Dict[str, Any]
+) -> None:
+    with_buttons = 0
+    for index, (message, topics) in enumerate(TWO_NAMED_STEPS.items()):
+        (reply,) = assistant.say(f"two-steps-{index}", message)
+        if "buttons" in reply:
+            with_buttons += 1
+            titles = {button["title"] for button in reply["buttons"]}
+            assert titles == {
+                *(TOPIC_QUESTIONS[topic] for topic in topics),
+                SOMETHING_ELSE_BUTTON["title"],
+            }, message
+        else:
+            answers = {response_text(domain, f"utter_{topic}") for topic in topics}
+            assert reply["text"] in answers, message
+
+    assert with_buttons >= 2
 
 
 def test_a_question_spread_over_many_topics_gets_the_deferral_through_the_webhook(
