@@ -62,14 +62,21 @@ def _load(
     visitors: int,
     messages: Optional[Callable[[int], List[str]]] = None,
 ) -> Dict[str, Any]:
-    """One load level of at least `args.min_messages` messages."""
+    """One load level of at least `args.min_messages` messages, with the CPU
+    it cost the servers and the load client (this process) per message."""
     rounds = max(1, -(-args.min_messages // (visitors * args.turns)))
+    server_cpu_s, client_cpu_s = bot.cpu_s(), time.process_time()
     result = asyncio.run(
         run_load(
             bot.url, visitors, turns=args.turns, conversations=rounds, messages=messages
         )
     )
-    return asdict(result)
+    sent = max(result.messages, 1)
+    return {
+        **asdict(result),
+        "server_cpu_ms": round(1000 * (bot.cpu_s() - server_cpu_s) / sent, 2),
+        "client_cpu_ms": round(1000 * (time.process_time() - client_cpu_s) / sent, 2),
+    }
 
 
 def measure_speed(bot: RunningBot, args: argparse.Namespace) -> Dict[str, Any]:

@@ -100,6 +100,13 @@ def _shown(bot: Optional[Dict[str, Any]], key: str) -> str:
     return "-" if value is None else str(value)
 
 
+def _cpu_quotient(figures: Dict[str, Any]) -> str:
+    """The servers' CPU per message over the load client's: steadier than
+    latency on a host whose speed moves, since the client's code never changes."""
+    server, client = figures.get("server_cpu_ms"), figures.get("client_cpu_ms")
+    return f"{server / client:.1f}" if server is not None and client else "-"
+
+
 def _mark(ok: Optional[bool]) -> str:
     return {True: "yes", False: "NO", None: "-"}[ok]
 
@@ -118,8 +125,8 @@ def markdown(results: Results) -> str:
         ),
         "",
         "| bot | messages | visitors | sent | msg/s | p50 ms | p95 ms | p99 ms "
-        "| errors |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| errors | server CPU ms/msg | / client's |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, bot in [*named, ("stock rasa init", stock)]:
         for key, kind in WORKLOADS:
@@ -128,7 +135,8 @@ def markdown(results: Results) -> str:
                     f"| {name} | {kind} | {figures['visitors']} | "
                     f"{figures['messages']} | {figures['messages_per_s']} | "
                     f"{figures['p50_ms']} | {figures['p95_ms']} | "
-                    f"{figures['p99_ms']} | {figures['errors']} |"
+                    f"{figures['p99_ms']} | {figures['errors']} | "
+                    f"{_shown(figures, 'server_cpu_ms')} | {_cpu_quotient(figures)} |"
                 )
     lines += ["", "| | ours | stock | ours / stock |", "|---|---:|---:|---:|"]
     for figures in ours["levels"]:

@@ -36,9 +36,7 @@ def _children(pid: int) -> List[int]:
 def tree_memory_mb(pid: int) -> Dict[str, float]:
     """RSS and PSS of a process and all its descendants, in MB."""
     totals_kb = {"rss": 0, "pss": 0}
-    pending = [pid]
-    while pending:
-        current = pending.pop()
+    for current in _descendants(pid):
         try:
             rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
         except OSError:
@@ -47,8 +45,35 @@ def tree_memory_mb(pid: int) -> Dict[str, float]:
             field, _, value = line.partition(":")
             if field in ("Rss", "Pss"):
                 totals_kb[field.lower()] += int(value.split()[0])
-        pending += _children(current)
     return {kind: round(kb / 1024, 1) for kind, kb in totals_kb.items()}
+
+
+def _descendants(pid: int) -> List[int]:
+    """`pid` and every process below it, parents before children."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        pending += _children(current)
+    return found
+
+
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user and system) used so far by a process and its descendants.
+
+    The benchmark divides the servers' CPU per message by the load client's:
+    the same client code in every run, so the quotient follows the code, not
+    the host's speed, which moves by two times within minutes here.
+    """
+    ticks = 0
+    for current in _descendants(pid):
+        try:
+            stat = Path(f"/proc/{current}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def answers(url: str, message: str, timeout_s: float = 10.0) -> bool:
@@ -85,6 +110,10 @@ class RunningBot:
             figures[kind] = {name: m[kind] for name, m in per_process.items()}
             figures[kind]["total"] = round(sum(figures[kind].values()), 1)
         return figures
+
+    def cpu_s(self) -> float:
+        """CPU seconds used so far by every server process and its workers."""
+        return sum(tree_cpu_s(p.pid) for p in self.processes.values())
 
     def stop(self) -> None:
         """Stops every process, and kills the ones that do not stop in time."""

@@ -127,6 +127,7 @@ def test_benchmark_command_writes_table_json_and_chart(
     runs = [*ours["levels"], *ours["mix"], *ours["repeated"]]
     assert [level["visitors"] for level in runs] == [1, 20, 20, 20]
     assert all(level["errors"] == 0 for level in runs)
+    assert all(level["server_cpu_ms"] > 0 < level["client_cpu_ms"] for level in runs)
     assert ours["cold_start_s"] > 0
     assert ours["rss_mb"]["rasa"] > 0 and ours["rss_mb"]["actions"] > 0
     assert 0 < ours["pss_mb"]["total"] <= ours["rss_mb"]["total"]
