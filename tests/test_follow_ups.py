@@ -1,6 +1,6 @@
 """Follow-ups answered from the last answer's topic: the action and the webhook."""
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 import pytest
 from rasa_sdk.events import SlotSet
@@ -103,41 +103,40 @@ async def test_the_action_answers_from_the_slot_and_remembers_the_new_topic(
 
 
 @pytest.mark.asyncio
-async def test_a_topic_the_follow_up_names_itself_wins_over_the_context(
-    domain: Dict[str, Any], log_writer: LogWriter
+@pytest.mark.parametrize(
+    ("text", "named", "last_topic", "expected"),
+    [
+        pytest.param(
+            "and what would that set me back",
+            [("not_covered/cost", 0.8), ("faq/what_is", 0.1)],
+            "faq/what_is",
+            "utter_not_covered/cost",
+            id="a-topic-the-follow-up-names-itself-wins-over-the-context",
+        ),
+        pytest.param(
+            "and once the balloon has done its job?",
+            [("faq/balloon", 0.8), ("faq/cement", 0.1)],
+            "faq/balloon",
+            "utter_faq/cement",
+            id="what-comes-after-the-step-just-answered-is-the-next-step",
+        ),
+    ],
+)
+async def test_a_what_comes_next_follow_up_that_names_a_topic(
+    domain: Dict[str, Any],
+    log_writer: LogWriter,
+    text: str,
+    named: List[Tuple[str, float]],
+    last_topic: str,
+    expected: str,
 ) -> None:
     dispatcher = CollectingDispatcher()
-    parsed = parse_data(
-        "and what would that set me back",
-        [("follow_up_next", 0.9)],
-        [("not_covered/cost", 0.8), ("faq/what_is", 0.1)],
-    )
-    tracker = tracker_parsed_as(parsed, {LAST_TOPIC_SLOT: "faq/what_is"})
+    parsed = parse_data(text, [("follow_up_next", 0.9)], named)
+    tracker = tracker_parsed_as(parsed, {LAST_TOPIC_SLOT: last_topic})
 
     await ActionAnswerFollowUp(writer=log_writer).run(dispatcher, tracker, domain)
 
-    assert [message["response"] for message in dispatcher.messages] == [
-        "utter_not_covered/cost"
-    ]
-
-
-@pytest.mark.asyncio
-async def test_what_comes_after_the_step_just_answered_is_the_next_step(
-    domain: Dict[str, Any], log_writer: LogWriter
-) -> None:
-    dispatcher = CollectingDispatcher()
-    parsed = parse_data(
-        "and once the balloon has done its job?",
-        [("follow_up_next", 0.9)],
-        [("faq/balloon", 0.8), ("faq/cement", 0.1)],
-    )
-    tracker = tracker_parsed_as(parsed, {LAST_TOPIC_SLOT: "faq/balloon"})
-
-    await ActionAnswerFollowUp(writer=log_writer).run(dispatcher, tracker, domain)
-
-    assert [message["response"] for message in dispatcher.messages] == [
-        "utter_faq/cement"
-    ]
+    assert [message["response"] for message in dispatcher.messages] == [expected]
 
 
 @pytest.mark.e2e
@@ -161,6 +160,18 @@ async def test_what_comes_after_the_step_just_answered_is_the_next_step(
             "is it the same for my elderly father?",
             [IN_GENERAL, "utter_faq/hospital_stay"],
             id="another-person-after-a-fact-hears-it-applies-in-general",
+        ),
+        pytest.param(
+            ["do they x-ray my spine before the procedure"],
+            "once they've looked at the x-rays what comes next",
+            ["utter_faq/anesthesia"],
+            id="what-comes-after-the-x-rays-just-answered-is-the-anesthesia",
+        ),
+        pytest.param(
+            ["will they knock me out or just numb the area"],
+            "and once they've put me under, what next?",
+            ["utter_faq/incision_tube"],
+            id="what-comes-after-the-anesthesia-just-answered-is-the-incision",
         ),
         pytest.param(
             [],
