@@ -19,18 +19,19 @@ from pathlib import Path
 from typing import IO, Dict, List, Mapping, Optional, Sequence
 
 from clinic_launch import RASA_ENVIRONMENT
+from cluster.processes import child_pids
 
 FIRST_ANSWER_TIMEOUT_S = 240.0
 
 
-def _children(pid: int) -> List[int]:
-    children: List[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            children += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return children
+def _descendants(pid: int) -> List[int]:
+    """`pid` and every process below it, parents before children."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        pending += child_pids(current)
+    return found
 
 
 def tree_memory_mb(pid: int) -> Dict[str, float]:
@@ -46,16 +47,6 @@ def tree_memory_mb(pid: int) -> Dict[str, float]:
             if field in ("Rss", "Pss"):
                 totals_kb[field.lower()] += int(value.split()[0])
     return {kind: round(kb / 1024, 1) for kind, kb in totals_kb.items()}
-
-
-def _descendants(pid: int) -> List[int]:
-    """`pid` and every process below it, parents before children."""
-    found, pending = [], [pid]
-    while pending:
-        current = pending.pop()
-        found.append(current)
-        pending += _children(current)
-    return found
 
 
 def tree_cpu_s(pid: int) -> float:

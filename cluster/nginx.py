@@ -16,9 +16,9 @@ import signal
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Sequence, Set
+from typing import Dict, List, Sequence
 
-from cluster.processes import Service, ServiceError, spawn
+from cluster.processes import Service, ServiceError, child_pids, spawn
 
 NGINX = "/usr/sbin/nginx"
 INSTALL_HINT = "install it with scripts/ensure_nginx.sh"
@@ -44,19 +44,6 @@ def render(values: Dict[str, str], template: Path = TEMPLATE) -> str:
     if left:
         raise ValueError(f"nginx template values missing: {', '.join(left)}")
     return text
-
-
-def child_pids(parent: int) -> Set[int]:
-    """The processes whose parent is `parent` (nginx's workers), from /proc."""
-    children = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == parent:
-            children.add(int(stat.parent.name))
-    return children
 
 
 def write_config(
@@ -89,12 +76,12 @@ class Nginx:
         """
         if self.rasa_ports == [rasa_port]:
             raise ValueError("the last Rasa server cannot be taken out of nginx")
-        old_workers = child_pids(self.service.process.pid)
+        old_workers = set(child_pids(self.service.process.pid))
         self.rasa_ports.remove(rasa_port)
         write_config(self.prefix, self.values, self.rasa_ports)
         self.service.process.send_signal(signal.SIGHUP)
         deadline = time.monotonic() + timeout_s
-        while old_workers & child_pids(self.service.process.pid):
+        while old_workers.intersection(child_pids(self.service.process.pid)):
             self.service.check_alive()
             if time.monotonic() > deadline:
                 raise ServiceError(

@@ -15,12 +15,23 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional, Sequence
+from typing import List, Mapping, Optional, Sequence
 
 from clinic_launch import die_with_parent
 
 STOP_GRACE_S = 20.0
 LOG_TAIL_LINES = 15
+
+
+def child_pids(pid: int) -> List[int]:
+    """The processes whose parent is `pid` (Linux's /proc/<pid>/task/*/children)."""
+    children: List[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return children
 
 
 def free_port() -> int:

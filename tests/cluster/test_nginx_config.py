@@ -11,8 +11,8 @@ from typing import List
 
 import pytest
 
-from cluster.nginx import NGINX, child_pids, render, start_nginx, upstream_lines
-from cluster.processes import free_port, wait_for_http
+from cluster.nginx import NGINX, render, start_nginx, upstream_lines
+from cluster.processes import child_pids, free_port, wait_for_http
 
 VALUES = {
     "PUBLIC_PORT": "18080",
@@ -86,12 +86,12 @@ def test_a_server_taken_out_gets_no_more_requests(
     try:
         wait_for_http(health, nginx.service, 20)
         before = {_answer(health) for _ in range(6)}
-        workers_before = child_pids(nginx.service.process.pid)
+        workers_before = set(child_pids(nginx.service.process.pid))
 
         nginx.take_out(two_upstreams[0])
 
         after = {_answer(health) for _ in range(6)}
-        workers_after = child_pids(nginx.service.process.pid)
+        workers_after = set(child_pids(nginx.service.process.pid))
     finally:
         nginx.service.stop()
 
