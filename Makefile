@@ -10,7 +10,7 @@ DEPLOY_VENV := .venv-deploy
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml clinic_nlu/*.py)
 # The model's name carries a hash of everything it is trained from, so a model
 # is stale exactly when its inputs changed, whatever the files' timestamps say.
-MODEL_NAME := kyphoplasty-$(shell cat $(TRAINING_INPUTS) requirements.txt | sha256sum | cut -c1-12)
+MODEL_NAME := kyphoplasty-$(shell cat $(TRAINING_INPUTS) requirements.txt requirements-model.txt | sha256sum | cut -c1-12)
 export MODEL := models/$(MODEL_NAME).tar.gz
 # tests/nlu_test.yml is written blind (README, "Honest answers"): measured
 # 0.87-0.89 intent and 0.89-0.91 topic accuracy; room for training variance.
@@ -64,7 +64,7 @@ system-packages:
 browser-packages:
 	scripts/ensure_chromium.sh
 
-$(INSTALLED): requirements.txt .python-version
+$(INSTALLED): requirements.txt requirements-model.txt .python-version
 	scripts/setup_venv.sh
 	touch $@
 

