@@ -180,7 +180,9 @@ async def test_default_reply_answers_and_logs(
 
 # Two steps named together. How evenly the trained model splits them moves
 # with every change of the training data, so each message may get either of
-# its two answers or the buttons; never a third topic, and some get buttons.
+# its two answers or the buttons; never a third topic, and at least one gets
+# buttons. Since the sentence-embedding mix, which tends to settle on one of
+# the two, most get an answer (README, "Honest answers").
 TWO_NAMED_STEPS = {
     "walking and hospital stay": ("faq/walking", "faq/hospital_stay"),
     "cement or balloon": ("faq/cement", "faq/balloon"),
@@ -207,17 +209,20 @@ def test_two_named_steps_get_buttons_or_one_of_them_through_the_webhook(
             answers = {response_text(domain, f"utter_{topic}") for topic in topics}
             assert reply["text"] in answers, message
 
-    assert with_buttons >= 2
+    assert with_buttons >= 1
 
 
-def test_a_question_spread_over_many_topics_gets_the_deferral_through_the_webhook(
+def test_a_question_spread_over_many_topics_gets_no_buttons_through_the_webhook(
     assistant: AssistantServers, domain: Dict[str, Any]
 ) -> None:
+    """The honest deferral or the general reply, by how sure the mix is that
+    it asks about the page; both give the number, neither guesses a topic."""
     replies = assistant.say("spread", "the hour thing")
 
-    assert [reply["text"] for reply in replies] == [
-        response_text(domain, "utter_question_not_on_page")
-    ]
+    assert [reply["text"] for reply in replies] in (
+        [response_text(domain, "utter_question_not_on_page")],
+        [response_text(domain, "utter_default")],
+    )
     assert "buttons" not in replies[0]
 
 

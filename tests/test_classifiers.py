@@ -17,6 +17,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from clinic_nlu.classifiers import NumpyInference, check_supported
+from clinic_nlu.embedding_classifier import EmbeddingClassifier
 from clinic_nlu.sentence_scoring import UnsupportedModel
 from tests.conftest import ROOT
 from tests.support.pipeline import every_example, messages_after
@@ -73,6 +74,17 @@ def test_both_classifiers_predict_with_numpy(
     for numpy_side, tensorflow_side in classifier_pairs:
         assert numpy_side.model is None, "the TensorFlow graph was built at load"
         assert tensorflow_side.model is not None
+
+
+@pytest.mark.model
+def test_the_embedding_classifier_was_trained_on_every_label(
+    agent: Agent, training_examples: Dict[str, List[str]]
+) -> None:
+    (component,) = [
+        node for node in _nodes(agent).values() if isinstance(node, EmbeddingClassifier)
+    ]
+    assert set(component._labels) == set(training_examples)
+    assert component._responses, "no topic responses to answer with"
 
 
 @pytest.mark.model

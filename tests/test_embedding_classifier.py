@@ -17,6 +17,8 @@ from clinic_nlu.embedding_classifier import (
 )
 from clinic_nlu.topic_fallback import topic_confidence
 
+pytestmark = pytest.mark.unit
+
 RESPONSES = {
     "utter_faq/duration": [{"text": "About an hour per level."}],
     "utter_faq/walking": [{"text": "Within hours."}],

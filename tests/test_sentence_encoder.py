@@ -16,6 +16,8 @@ from clinic_nlu.sentence_encoder import (
     shared_encoder,
 )
 
+pytestmark = pytest.mark.unit
+
 # The first six dimensions of each text's embedding from sentence-transformers
 # 6.3.0 with PyTorch 2.13 (SentenceTransformer(<the model folder>),
 # normalize_embeddings=True), computed once outside this project's venv.
