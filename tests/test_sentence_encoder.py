@@ -75,6 +75,13 @@ def test_weights_are_mapped_so_processes_share_them() -> None:
     assert weights and all(isinstance(w, np.memmap) for w in weights.values())
 
 
+def test_fewer_layers_give_another_unit_length_embedding() -> None:
+    shallow = SentenceEncoder(model_folder(), layers=3).embed(FIRST)
+    full = shared_encoder().embed(FIRST)
+    assert np.linalg.norm(shallow) == pytest.approx(1.0, abs=1e-5)
+    assert float(shallow @ full) < 0.99
+
+
 def test_a_long_message_is_cut_to_the_token_limit() -> None:
     encoder = shared_encoder()
     long_text = "my back hurts and " * 200
