@@ -223,7 +223,7 @@ class EmbeddingClassifier(GraphComponent):
             with model_storage.read_from(resource) as folder:
                 weights = np.load(folder / WEIGHTS_FILE)
                 responses = read_json_file(folder / RESPONSES_FILE)
-        except ValueError:
+        except (ValueError, FileNotFoundError):
             logger.warning("No trained regression: the classifiers decide alone.")
             return cls(config, model_storage, resource)
         return cls(
@@ -298,6 +298,7 @@ class EmbeddingClassifier(GraphComponent):
                 RESPONSE_SELECTOR_UTTER_ACTION_KEY: utter_action,
             },
             RESPONSE_SELECTOR_RANKING_KEY: [
+                # Rasa's selector also gives each label hash(label) as its id.
                 {"id": hash(key), PREDICTED_CONFIDENCE_KEY: p, INTENT_RESPONSE_KEY: key}
                 for key, p in ranked
             ],

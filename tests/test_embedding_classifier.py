@@ -153,13 +153,16 @@ def test_a_trained_regression_is_stored_and_loaded(tmp_path: Path) -> None:
     assert loaded._responses == RESPONSES
 
 
+@pytest.mark.parametrize("folder_written", [False, True])
 def test_a_model_without_the_regression_leaves_the_classifiers_alone(
-    tmp_path: Path,
+    tmp_path: Path, folder_written: bool
 ) -> None:
+    storage, resource = LocalModelStorage(tmp_path), Resource("embedding")
+    if folder_written:
+        with storage.write_to(resource):
+            pass
     context = ExecutionContext(GraphSchema({}), "test")
-    component = EmbeddingClassifier.load(
-        {}, LocalModelStorage(tmp_path), Resource("embedding"), context
-    )
+    component = EmbeddingClassifier.load({}, storage, resource, context)
     message = parsed({"faq": 0.5, "greet": 0.5}, {"faq/duration": 0.5})
     before = dict(message.data)
     component.process([message])
