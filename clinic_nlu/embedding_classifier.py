@@ -75,6 +75,11 @@ def full_label(message: Message) -> Optional[str]:
     return str(label) if label else None
 
 
+def intent_of(label: str) -> str:
+    """The intent of a full label: `faq` for `faq/duration`."""
+    return label.split("/", 1)[0]
+
+
 def classifiers_distribution(message: Message) -> Distribution:
     """DIET's intents times the selector's topics, over full labels, summing to 1.
 
@@ -267,7 +272,7 @@ class EmbeddingClassifier(GraphComponent):
         retrieval_intents = set(selection.get(RESPONSE_SELECTOR_RETRIEVAL_INTENTS, []))
         intents: Distribution = {}
         for label, p in labels.items():
-            intent = label.split("/", 1)[0]
+            intent = intent_of(label)
             intents[intent] = intents.get(intent, 0.0) + p
         intent_ranking = [
             {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: p}
@@ -278,7 +283,7 @@ class EmbeddingClassifier(GraphComponent):
         topics = {
             label: p
             for label, p in labels.items()
-            if label.split("/", 1)[0] in retrieval_intents
+            if intent_of(label) in retrieval_intents
         }
         if topics and RESPONSE_SELECTOR_DEFAULT_INTENT in selection:
             selection[RESPONSE_SELECTOR_DEFAULT_INTENT] = self._selection(topics)

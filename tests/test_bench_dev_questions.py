@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from bench import dev_questions, honesty
-from bench.first_seen import training_examples
+from bench.training_data import training_examples
 from tests.conftest import ROOT
 from tests.support.texts import normalised
 
