@@ -4,8 +4,10 @@ Such a message seldom names a topic, so the classifier tells only its kind:
 what comes next, or the same question for another person. The topic comes
 from the `last_topic` slot (actions/conversation_context.py), unless the
 message's own words name one clearly ("and how much is that?": the cost).
+"What comes after the balloon?" names the step it wants the successor of.
 """
 
+import re
 from typing import Any, Dict, List, Mapping, Optional
 
 from rasa_sdk import Tracker
@@ -16,7 +18,8 @@ from actions.exchange_log import LoggingAction
 from actions.topics import NOT_ON_PAGE, TOPICS, intent_name, selector_ranking
 
 NEXT_STEP_INTENT = "follow_up_next"
-FOLLOW_UP_INTENTS = frozenset({NEXT_STEP_INTENT, "follow_up_someone_else"})
+SOMEONE_ELSE_INTENT = "follow_up_someone_else"
+FOLLOW_UP_INTENTS = frozenset({NEXT_STEP_INTENT, SOMEONE_ELSE_INTENT})
 # What follows each answer, in the page's own order: the four steps of the
 # procedure, then the recovery milestones. A topic missing here has nothing
 # after it on the page, and the visitor gets the honest deferral.
@@ -33,11 +36,50 @@ NEXT_TOPIC: Dict[str, str] = {
     "faq/hospital_stay": "faq/activities",
     "faq/pain_relief": "faq/activities",
 }
+# The page's four steps in order (faq/procedure_steps): "what happens in step
+# 3?" or, after the steps were listed, "and the last one?". Step 2 is the
+# incision made after the anesthesia.
+PROCEDURE_STEPS = (
+    "faq/xray_assessment",
+    "faq/incision_tube",
+    "faq/balloon",
+    "faq/cement",
+)
+_ORDINALS = r"first|second|third|fourth|last|final|1st|2nd|3rd|4th"
+STEP_BY_NUMBER = re.compile(
+    r"\bstep\s+(?:number\s+)?(one|two|three|four|[1-4])\b"
+    rf"|\b({_ORDINALS})\s+(?:step|stage|part)\b",
+    re.IGNORECASE,
+)
+ORDINAL = re.compile(rf"\b({_ORDINALS})\b", re.IGNORECASE)
+STEP_INDEX = {
+    **dict.fromkeys(("one", "1", "first", "1st"), 0),
+    **dict.fromkeys(("two", "2", "second", "2nd"), 1),
+    **dict.fromkeys(("three", "3", "third", "3rd"), 2),
+    **dict.fromkeys(("four", "4", "fourth", "4th", "last", "final"), 3),
+}
 # Whether the procedure suits someone else is the page's age-and-health answer.
 SUITABILITY_TOPICS = frozenset({"faq/candidates", "faq/age_health"})
 SUITABILITY_FOR_SOMEONE_ELSE = "faq/age_health"
+# Another person described by age or health ("he's 90 and frail", "she has
+# diabetes"): the page's answer for them is the age-and-health one, whatever
+# the last topic was (it says healing is faster for younger, healthy people).
+AGE_OR_HEALTH = re.compile(
+    r"\b(?:[4-9]\d|1[01]\d)(?:'?s)?\b|\b(?:age[ds]?|old|older|elderly|senior|young"
+    r"|younger|frail|weak|health|healthy|sick|ill|diabetic|diabetes|heart|lung"
+    r"|kidney|liver|cancer|osteoporosis|dementia|thinners|smoker|overweight"
+    r"|condition|disease|eighties|nineties|seventies)\b",
+    re.IGNORECASE,
+)
 IN_GENERAL = "utter_follow_up_in_general"
 ASK_TOPIC = "utter_ask_follow_up_topic"
+# Words that ask for what follows a named step ("after the x-rays", "once
+# the tube is in", "then what"); "then they numb you?" names the step itself.
+AFTER_NAMED_STEP = re.compile(
+    r"\b(?:after|afterwards|once|past|done|finish\w*|over|follow\w*"
+    r"|what'?s next|what next|then what|now what)\b",
+    re.IGNORECASE,
+)
 # The ResponseSelector this sure of a follow-up's own topic answers that topic.
 MIN_NAMED_TOPIC_CONFIDENCE = 0.6
 
@@ -53,13 +95,34 @@ def named_topic(parse_data: Mapping[str, Any]) -> Optional[str]:
     return topic if confident and topic in TOPICS else None
 
 
+def step_by_number(text: str, last_topic: Optional[str]) -> Optional[str]:
+    """The procedure step a message picks by its number, if it picks one."""
+    match = STEP_BY_NUMBER.search(text)
+    if match is None and last_topic == "faq/procedure_steps":
+        match = ORDINAL.search(text)
+    if match is None:
+        return None
+    number = next(group for group in match.groups() if group)
+    return PROCEDURE_STEPS[STEP_INDEX[number.lower()]]
+
+
+def describes_age_or_health(text: str) -> bool:
+    """Whether a message gives a person's age or health ("my dad, 88, is frail")."""
+    return AGE_OR_HEALTH.search(text) is not None
+
+
+def next_step_response(topic: str) -> str:
+    """The answer that follows `topic` on the page, or the honest deferral."""
+    next_topic = NEXT_TOPIC.get(topic)
+    return f"utter_{next_topic}" if next_topic else NOT_ON_PAGE
+
+
 def follow_up_responses(intent: str, last_topic: Optional[str]) -> List[str]:
     """The responses a follow-up of kind `intent` gets after `last_topic`."""
     if not last_topic:
         return [ASK_TOPIC]
     if intent == NEXT_STEP_INTENT:
-        next_topic = NEXT_TOPIC.get(last_topic)
-        return [f"utter_{next_topic}"] if next_topic else [NOT_ON_PAGE]
+        return [next_step_response(last_topic)]
     if last_topic in SUITABILITY_TOPICS:
         return [f"utter_{SUITABILITY_FOR_SOMEONE_ELSE}"]
     if last_topic.startswith("faq/"):
@@ -67,17 +130,50 @@ def follow_up_responses(intent: str, last_topic: Optional[str]) -> List[str]:
     return [f"utter_{last_topic}"]
 
 
+def _page_question_for_a_described_person(
+    parse_data: Mapping[str, Any], topic: Optional[str], last_topic: Optional[str]
+) -> bool:
+    """Another person's age or health, after a page answer, naming no other subject."""
+    on_page = [name for name in (topic, last_topic) if name]
+    return (
+        bool(last_topic)
+        and all(name.startswith("faq/") for name in on_page)
+        and describes_age_or_health(str(parse_data.get("text") or ""))
+    )
+
+
 def follow_up_answer(
-    parse_data: Mapping[str, Any], last_topic: Optional[str]
+    parse_data: Mapping[str, Any],
+    last_topic: Optional[str],
+    intent: Optional[str] = None,
 ) -> List[str]:
     """The responses a follow-up message gets: its own clear topic, else the context.
 
-    "What comes after the tube is in?" names the step just answered: asked as
-    what comes next, it wants the step after it, not the same answer again.
+    "What comes after the tube is in?" names a step: asked as what comes next,
+    it wants the step after the named one, not the same answer again; "then
+    they numb you?" asks about the step it names. A topic with nothing after
+    it on the page ("what happens after the procedure?": recovery) is
+    answered itself. Another person described by
+    age or health, after a page answer, gets the age-and-health answer.
+    `intent` is the follow-up's kind when it is not the message's own (an
+    unsure message most likely a follow-up). A step asked for by its number
+    is that step.
     """
-    intent = intent_name(parse_data)
+    intent = intent or intent_name(parse_data)
+    step = step_by_number(str(parse_data.get("text") or ""), last_topic)
+    if step is not None:
+        return [f"utter_{step}"]
     topic = named_topic(parse_data)
-    if topic is not None and not (intent == NEXT_STEP_INTENT and topic == last_topic):
+    if intent == NEXT_STEP_INTENT and topic is not None:
+        text = str(parse_data.get("text") or "")
+        asks_after = topic in NEXT_TOPIC and AFTER_NAMED_STEP.search(text)
+        follows = topic == last_topic or asks_after
+        return [next_step_response(topic) if follows else f"utter_{topic}"]
+    if intent == SOMEONE_ELSE_INTENT and _page_question_for_a_described_person(
+        parse_data, topic, last_topic
+    ):
+        return [f"utter_{SUITABILITY_FOR_SOMEONE_ELSE}"]
+    if topic is not None:
         return [f"utter_{topic}"]
     return follow_up_responses(intent, last_topic)
 

@@ -61,6 +61,15 @@ def classifier(tmp_path: Path, **config: Any) -> EmbeddingClassifier:
     )
 
 
+def regression_gives(
+    monkeypatch: pytest.MonkeyPatch, distribution: Dict[str, float]
+) -> None:
+    """The regression answers `distribution` for any text, without the encoder."""
+    monkeypatch.setattr(
+        EmbeddingClassifier, "probabilities", lambda _, text: distribution
+    )
+
+
 def test_the_classifiers_distribution_puts_each_topic_under_its_intent() -> None:
     message = parsed(
         {"faq": 0.8, "greet": 0.2},
@@ -92,11 +101,27 @@ def test_a_sure_message_is_left_alone_without_embedding_it(
     assert message.data == before
 
 
+def test_a_sure_out_of_scope_reading_is_still_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    regression_gives(monkeypatch, {"not_covered/aftercare": 0.95, "out_of_scope": 0.05})
+    message = parsed(
+        {"out_of_scope": 0.97, "not_covered": 0.03}, {"not_covered/aftercare": 1.0}
+    )
+    classifier(tmp_path, skip_above=0.9).process([message])
+
+    # ours: out_of_scope 0.97, not_covered/aftercare 0.03
+    aftercare = 0.3 * 0.03 + 0.7 * 0.95
+    assert message.get("intent") == {
+        "name": "not_covered",
+        "confidence": pytest.approx(aftercare),
+    }
+
+
 def test_an_unsure_message_gets_intent_and_topic_from_the_mix(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    theirs = {"faq/walking": 0.9, "greet": 0.1}
-    monkeypatch.setattr(EmbeddingClassifier, "probabilities", lambda _, text: theirs)
+    regression_gives(monkeypatch, {"faq/walking": 0.9, "greet": 0.1})
     message = parsed(
         {"faq": 0.6, "greet": 0.4}, {"faq/duration": 0.5, "faq/walking": 0.5}
     )

@@ -1,6 +1,6 @@
 """Follow-ups answered from the last answer's topic: the action and the webhook."""
 
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
 from rasa_sdk.events import SlotSet
@@ -12,7 +12,10 @@ from actions.follow_ups import (
     IN_GENERAL,
     NEXT_TOPIC,
     ActionAnswerFollowUp,
+    describes_age_or_health,
+    follow_up_answer,
     follow_up_responses,
+    step_by_number,
 )
 from actions.topics import NOT_ON_PAGE, TOPICS
 from clinic_log.writer import LogWriter
@@ -120,6 +123,27 @@ async def test_the_action_answers_from_the_slot_and_remembers_the_new_topic(
             "utter_faq/cement",
             id="what-comes-after-the-step-just-answered-is-the-next-step",
         ),
+        pytest.param(
+            "and past the x-ray stage?",
+            [("faq/xray_assessment", 0.8), ("faq/anesthesia", 0.1)],
+            "faq/procedure_steps",
+            "utter_faq/anesthesia",
+            id="what-comes-after-a-named-step-is-the-step-after-it",
+        ),
+        pytest.param(
+            "so next they put the balloon in?",
+            [("faq/balloon", 0.8), ("faq/cement", 0.1)],
+            "faq/incision_tube",
+            "utter_faq/balloon",
+            id="a-step-named-as-what-comes-next-is-answered-itself",
+        ),
+        pytest.param(
+            "and what happens to me once it is all over",
+            [("faq/recovery_overview", 0.7), ("faq/walking", 0.2)],
+            "faq/cement",
+            "utter_faq/recovery_overview",
+            id="a-named-topic-with-nothing-after-it-is-answered-itself",
+        ),
     ],
 )
 async def test_a_what_comes_next_follow_up_that_names_a_topic(
@@ -137,6 +161,77 @@ async def test_a_what_comes_next_follow_up_that_names_a_topic(
     await ActionAnswerFollowUp(writer=log_writer).run(dispatcher, tracker, domain)
 
     assert [message["response"] for message in dispatcher.messages] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "last_topic", "step"),
+    [
+        ("and what is done in step two", "faq/balloon", "faq/incision_tube"),
+        ("tell me more about the third stage", None, "faq/balloon"),
+        ("ok, the final one?", "faq/procedure_steps", "faq/cement"),
+        ("and the first?", "faq/procedure_steps", "faq/xray_assessment"),
+        ("and the first?", "faq/hospital_stay", None),
+        ("what about my husband?", "faq/procedure_steps", None),
+    ],
+)
+def test_a_step_asked_for_by_its_number(
+    text: str, last_topic: Optional[str], step: Optional[str]
+) -> None:
+    assert step_by_number(text, last_topic) == step
+
+
+@pytest.mark.parametrize(
+    ("text", "described"),
+    [
+        ("and for my aunt, she is 83?", True),
+        ("what about my grandad in his 90s", True),
+        ("same for my husband with heart failure?", True),
+        ("what if my mother is quite frail", True),
+        ("what about my husband?", False),
+        ("and for my daughter", False),
+    ],
+)
+def test_a_persons_age_or_health_is_recognised(text: str, described: bool) -> None:
+    assert describes_age_or_health(text) is described
+
+
+@pytest.mark.parametrize(
+    ("named", "last_topic", "expected"),
+    [
+        pytest.param(
+            [],
+            "faq/walking",
+            ["utter_faq/age_health"],
+            id="after-a-page-answer-an-aged-relative-gets-age-and-health",
+        ),
+        pytest.param(
+            [("faq/duration", 0.9)],
+            "faq/activities",
+            ["utter_faq/age_health"],
+            id="also-when-the-follow-up-names-another-page-topic",
+        ),
+        pytest.param(
+            [],
+            "not_covered/cost",
+            ["utter_not_covered/cost"],
+            id="after-a-deferral-the-deferral-again",
+        ),
+        pytest.param(
+            [("not_covered/insurance", 0.9)],
+            "faq/walking",
+            ["utter_not_covered/insurance"],
+            id="a-subject-off-the-page-it-names-is-deferred",
+        ),
+    ],
+)
+def test_someone_else_described_by_age(
+    named: List[Tuple[str, float]], last_topic: str, expected: List[str]
+) -> None:
+    parsed = parse_data(
+        "and my granddad, he is 87?", [("follow_up_someone_else", 0.9)], named
+    )
+
+    assert follow_up_answer(parsed, last_topic) == expected
 
 
 @pytest.mark.e2e
@@ -157,9 +252,27 @@ async def test_a_what_comes_next_follow_up_that_names_a_topic(
         ),
         pytest.param(
             ["will I be kept in hospital after it"],
-            "is it the same for my elderly father?",
+            "is it the same for my father?",
             [IN_GENERAL, "utter_faq/hospital_stay"],
             id="another-person-after-a-fact-hears-it-applies-in-general",
+        ),
+        pytest.param(
+            ["when would I be able to walk again after the procedure"],
+            "and for my mum, who is 84 and diabetic?",
+            ["utter_faq/age_health"],
+            id="an-older-relative-after-a-recovery-fact-gets-age-and-health",
+        ),
+        pytest.param(
+            ["is an x-ray done first"],
+            "right, and past that point, once they have the pictures?",
+            ["utter_faq/anesthesia"],
+            id="what-comes-after-the-named-x-rays-is-the-anesthesia",
+        ),
+        pytest.param(
+            ["how do they get into the bone"],
+            "so with the tube placed, what goes through it next",
+            ["utter_faq/balloon"],
+            id="what-goes-through-the-named-tube-next-is-the-balloon",
         ),
         pytest.param(
             ["do they x-ray my spine before the procedure"],
