@@ -56,6 +56,7 @@ from rasa.shared.utils.io import dump_obj_as_json_to_file, read_json_file
 from sklearn.linear_model import LogisticRegression
 from tqdm import tqdm
 
+from clinic_nlu.question_sentences import question_sentences
 from clinic_nlu.sentence_encoder import SentenceEncoder, shared_encoder
 from clinic_nlu.sentence_scoring import Array
 from clinic_nlu.vocabulary import OUT_OF_SCOPE_INTENT
@@ -71,6 +72,7 @@ REGULARISATION_KEY = "regularisation"
 SKIP_ABOVE_KEY = "skip_above"
 ENCODER_LAYERS_KEY = "encoder_layers"
 CHECK_WHEN_SURE_KEY = "check_when_sure"
+QUESTION_WEIGHT_KEY = "question_weight"
 # As many labels as DIET and the ResponseSelector rank by default.
 RANKING_LENGTH = 10
 
@@ -147,6 +149,7 @@ class EmbeddingClassifier(GraphComponent):
             REGULARISATION_KEY: 10.0,
             SKIP_ABOVE_KEY: 0.9,
             CHECK_WHEN_SURE_KEY: [OUT_OF_SCOPE_INTENT],
+            QUESTION_WEIGHT_KEY: 0.5,
             ENCODER_LAYERS_KEY: 6,
         }
 
@@ -249,7 +252,26 @@ class EmbeddingClassifier(GraphComponent):
         )
 
     def probabilities(self, text: str) -> Distribution:
-        """The regression's distribution over full labels for a text."""
+        """The regression's distribution over full labels for a message.
+
+        In a message of several sentences, its questions weigh `question_weight`
+        beside the whole message (clinic_nlu/question_sentences.py).
+        """
+        whole = self._regression(text)
+        questions = [
+            self._regression(sentence) for sentence in question_sentences(text)
+        ]
+        if not whole or not questions:
+            return whole
+        weight = float(self._config[QUESTION_WEIGHT_KEY])
+        return {
+            label: (1.0 - weight) * p
+            + weight * sum(question[label] for question in questions) / len(questions)
+            for label, p in whole.items()
+        }
+
+    def _regression(self, text: str) -> Distribution:
+        """The regression's distribution for one text."""
         if self._coefficients is None or self._intercepts is None:
             return {}
         scores = self._coefficients @ self._encoder().embed(text) + self._intercepts

@@ -145,6 +145,27 @@ def test_an_unsure_message_gets_intent_and_topic_from_the_mix(
     assert topic_confidence(message) == pytest.approx(walking / (walking + duration))
 
 
+def test_a_storys_question_weighs_beside_the_whole_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    by_text = {
+        "Dad broke a vertebra. Will he stay overnight?": {"a": 0.2, "b": 0.8},
+        "Will he stay overnight?": {"a": 0.9, "b": 0.1},
+    }
+    monkeypatch.setattr(
+        EmbeddingClassifier, "_regression", lambda _, text: by_text[text]
+    )
+    story = classifier(tmp_path, question_weight=0.5)
+
+    assert story.probabilities(
+        "Dad broke a vertebra. Will he stay overnight?"
+    ) == pytest.approx({"a": 0.55, "b": 0.45})
+    assert (
+        story.probabilities("Will he stay overnight?")
+        == by_text["Will he stay overnight?"]
+    )
+
+
 def test_a_trained_regression_is_stored_and_loaded(tmp_path: Path) -> None:
     storage, resource = LocalModelStorage(tmp_path), Resource("embedding")
     examples: List[Message] = [
