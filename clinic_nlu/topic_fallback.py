@@ -10,6 +10,14 @@ kyphoplasty questions). Below `threshold`, the message is marked
 `nlu_fallback` the way the FallbackClassifier marks it, so the visitor is
 offered the likeliest topics (and "Something else") instead of a confident
 answer to a question they did not ask.
+
+One selector ranks the topics of both retrieval intents, so its likeliest
+topic can be a page fact (`faq/timing_window`) while the classifiers call
+the message `not_covered` ("is there an age cutoff for Medicare?"). Rasa's
+`utter_not_covered` would then say the page fact; here a `not_covered`
+message gets the likeliest topic the page does not cover, the honest
+deferral. The other way round (`faq` with a not-covered topic) already ends
+in the deferral.
 """
 
 from __future__ import annotations
@@ -24,12 +32,16 @@ from rasa.nlu.constants import (
     RESPONSE_SELECTOR_DEFAULT_INTENT,
     RESPONSE_SELECTOR_PREDICTION_KEY,
     RESPONSE_SELECTOR_PROPERTY_NAME,
+    RESPONSE_SELECTOR_RANKING_KEY,
+    RESPONSE_SELECTOR_RESPONSES_KEY,
     RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
+    RESPONSE_SELECTOR_UTTER_ACTION_KEY,
 )
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
+    INTENT_RESPONSE_KEY,
     PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
@@ -40,6 +52,7 @@ from clinic_nlu.vocabulary import OUT_OF_SCOPE_INTENT, is_about_kyphoplasty
 
 THRESHOLD_KEY = "threshold"
 DEFAULT_THRESHOLD = 0.4
+NOT_COVERED_INTENT = "not_covered"
 
 
 def topic_confidence(message: Message) -> Optional[float]:
@@ -51,6 +64,40 @@ def topic_confidence(message: Message) -> Optional[float]:
     default = selection.get(RESPONSE_SELECTOR_DEFAULT_INTENT, {})
     response = default.get(RESPONSE_SELECTOR_PREDICTION_KEY, {})
     return float(response.get(PREDICTED_CONFIDENCE_KEY, 0.0))
+
+
+def deferral_for_not_covered(message: Message) -> None:
+    """Gives a `not_covered` message the likeliest not-covered topic as its answer.
+
+    Rasa's retrieval action reads the selector's output under the intent's
+    own name before the shared "default" one.
+    """
+    if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != NOT_COVERED_INTENT:
+        return
+    selection: Dict[str, Any] = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
+    default = selection.get(RESPONSE_SELECTOR_DEFAULT_INTENT, {})
+    ranking = [
+        entry
+        for entry in default.get(RESPONSE_SELECTOR_RANKING_KEY, [])
+        if str(entry.get(INTENT_RESPONSE_KEY, "")).startswith(f"{NOT_COVERED_INTENT}/")
+    ]
+    if (
+        not ranking
+        or ranking[0] == default.get(RESPONSE_SELECTOR_RANKING_KEY, [None])[0]
+    ):
+        return
+    top = ranking[0]
+    selection[NOT_COVERED_INTENT] = {
+        RESPONSE_SELECTOR_PREDICTION_KEY: {
+            **default.get(RESPONSE_SELECTOR_PREDICTION_KEY, {}),
+            PREDICTED_CONFIDENCE_KEY: top[PREDICTED_CONFIDENCE_KEY],
+            INTENT_RESPONSE_KEY: top[INTENT_RESPONSE_KEY],
+            RESPONSE_SELECTOR_UTTER_ACTION_KEY: f"utter_{top[INTENT_RESPONSE_KEY]}",
+            RESPONSE_SELECTOR_RESPONSES_KEY: [],
+        },
+        RESPONSE_SELECTOR_RANKING_KEY: ranking,
+    }
+    message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selection, add_to_output=True)
 
 
 @DefaultV1Recipe.register(
@@ -91,6 +138,7 @@ class TopicFallback(GraphComponent):
         cement ever need replacing?").
         """
         for message in messages:
+            deferral_for_not_covered(message)
             confidence = topic_confidence(message)
             intent_name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             if (confidence is not None and confidence < self.threshold) or (

@@ -2,7 +2,7 @@
 
 import asyncio
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
 import yaml
@@ -84,6 +84,49 @@ def test_a_message_without_a_selection_is_left_alone() -> None:
     TopicFallback({"threshold": 0.4}).process([message])
 
     assert message.get("intent")["name"] == "faq"
+
+
+def with_ranking(message: Message, ranking: List[Tuple[str, float]]) -> Message:
+    """The selector's ranking over the topics of both retrieval intents."""
+    message.get("response_selector")["default"]["ranking"] = [
+        {"intent_response_key": key, "confidence": confidence}
+        for key, confidence in ranking
+    ]
+    return message
+
+
+def test_a_not_covered_message_gets_a_not_covered_topic_not_a_page_fact() -> None:
+    message = with_ranking(
+        selected("not_covered", "faq/timing_window", 0.6),
+        [("faq/timing_window", 0.6), ("not_covered/insurance", 0.3)],
+    )
+
+    TopicFallback({"threshold": 0.5}).process([message])
+
+    answer = message.get("response_selector")["not_covered"]["response"]
+    assert answer["intent_response_key"] == "not_covered/insurance"
+    assert answer["utter_action"] == "utter_not_covered/insurance"
+    assert message.get("intent")["name"] == "not_covered"
+
+
+@pytest.mark.parametrize(
+    ("intent", "top"),
+    [
+        # The likeliest topic is already one the page does not cover.
+        ("not_covered", "not_covered/cost"),
+        # A page question keeps the selector's choice (a not-covered topic
+        # there already gives the deferral).
+        ("faq", "faq/duration"),
+    ],
+)
+def test_a_topic_that_fits_the_intent_is_left_as_it_is(intent: str, top: str) -> None:
+    message = with_ranking(
+        selected(intent, top, 0.7), [(top, 0.7), ("not_covered/risks", 0.2)]
+    )
+
+    TopicFallback({"threshold": 0.5}).process([message])
+
+    assert set(message.get("response_selector")) == {"all_retrieval_intents", "default"}
 
 
 # Written for this test, not taken from the training data: questions a visitor
