@@ -91,6 +91,7 @@ def test_emergencies_are_flagged(text: str) -> None:
         "I used to pass out growing up whenever I saw blood",
         "my sister painted the spare room, never a fellow so happy",
         "the scan says one vertebra has collapsed, is that what this fixes?",
+        "my back bone got shorter after it had collapsed, can that be undone?",
         "no need to hurry, but when could we book?",
     ],
 )
