@@ -149,15 +149,14 @@ def follow_up_answer(
 ) -> List[str]:
     """The responses a follow-up message gets: its own clear topic, else the context.
 
-    "What comes after the tube is in?" names a step: asked as what comes next,
-    it wants the step after the named one, not the same answer again; "then
-    they numb you?" asks about the step it names. A topic with nothing after
-    it on the page ("what happens after the procedure?": recovery) is
-    answered itself. Another person described by
-    age or health, after a page answer, gets the age-and-health answer.
-    `intent` is the follow-up's kind when it is not the message's own (an
-    unsure message most likely a follow-up). A step asked for by its number
-    is that step.
+    A step asked for by its number is that step. "What comes after the tube
+    is in?" names a step: asked as what comes next, it wants the step after
+    the named one, not the same answer again; "then they numb you?" asks
+    about the step it names. A topic with nothing after it on the page
+    ("what happens after the procedure?": recovery) is answered itself.
+    Another person described by age or health, after a page answer, gets the
+    age-and-health answer. `intent` is the follow-up's kind when it is not
+    the message's own (an unsure message most likely a follow-up).
     """
     intent = intent or intent_name(parse_data)
     step = step_by_number(str(parse_data.get("text") or ""), last_topic)

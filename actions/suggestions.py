@@ -14,7 +14,7 @@ Scored = Tuple[str, float]
 PLAUSIBLE_SECOND_SHARE = 0.5
 # The share of all probability the two must hold together: spread thinner
 # over many topics, the question fits none of them (measured 0.4/0.6/0.8 on
-# the blind sets; README, "Honest answers").
+# the blind sets; docs/honest-answers.md).
 PLAUSIBLE_PAIR_MASS = 0.6
 NOT_COVERED_PREFIX = "not_covered/"
 

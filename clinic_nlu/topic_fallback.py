@@ -13,7 +13,7 @@ answer to a question they did not ask.
 
 One selector ranks the topics of both retrieval intents, so its likeliest
 topic can be a page fact (`faq/timing_window`) while the classifiers call
-the message `not_covered` ("is there an age cutoff for Medicare?"). Rasa's
+the message `not_covered` ("does Medicare stop paying past some age?"). Rasa's
 `utter_not_covered` would then say the page fact; here a `not_covered`
 message gets the likeliest topic the page does not cover, the honest
 deferral. The other way round (`faq` with a not-covered topic) already ends

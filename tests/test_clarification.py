@@ -182,7 +182,7 @@ async def test_default_reply_answers_and_logs(
 # with every change of the training data, so each message may get either of
 # its two answers or the buttons; never a third topic, and at least one gets
 # buttons. Since the sentence-embedding mix, which tends to settle on one of
-# the two, most get an answer (README, "Honest answers").
+# the two, most get an answer (docs/honest-answers.md).
 TWO_NAMED_STEPS = {
     "walking and hospital stay": ("faq/walking", "faq/hospital_stay"),
     "cement or balloon": ("faq/cement", "faq/balloon"),
