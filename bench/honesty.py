@@ -18,8 +18,11 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 from urllib.parse import urlsplit
 
 import yaml
+from rapidfuzz import fuzz, process
 
 from bench.load import client_addresses
+from bench.training_data import training_examples
+from clinic_log.text_keys import normalise
 
 BLIND = Path(__file__).resolve().parent.parent / "tests" / "blind"
 QUESTION_SETS = sorted(BLIND.glob("visitor_questions*.yml"))
@@ -41,6 +44,12 @@ OUTCOME_OF_RESPONSE = {
     "utter_greet": "greeting",
     "utter_default": "redirect",
 }
+# A question whose nearest training phrasing scores under this (rapidfuzz's
+# ratio of the two normalised texts, 0 to 100) is far from training: the
+# sets and the training data were written for the same page, so many blind
+# questions have a close neighbour in training, and the far ones measure
+# questions never seen most fairly.
+NEAR_TRAINING_RATIO = 75
 
 
 def load_questions(path: Path) -> List[Dict[str, Any]]:
@@ -84,6 +93,10 @@ class Honesty:
     false_911: float
     caution_line: float
     misses: List[Dict[str, Any]]
+    # The questions far from every training phrasing, and their rates.
+    far_questions: int = 0
+    far_answered_correctly: float = 0.0
+    far_confident_wrong: float = 0.0
 
 
 def _is_safe(outcome: str, accept: Iterable[str]) -> bool:
@@ -94,28 +107,53 @@ def _is_safe(outcome: str, accept: Iterable[str]) -> bool:
     )
 
 
+def far_from_training(texts: Sequence[str], training: Iterable[str]) -> List[bool]:
+    """Whether each text has no training phrasing within NEAR_TRAINING_RATIO."""
+    known = [normalise(text) for text in training]
+    return [
+        process.extractOne(
+            normalise(text), known, scorer=fuzz.ratio, score_cutoff=NEAR_TRAINING_RATIO
+        )
+        is None
+        for text in texts
+    ]
+
+
 def score(
     questions: Sequence[Mapping[str, Any]],
     replies: Sequence[Sequence[str]],
     domain: Mapping[str, Any],
+    far: Optional[Sequence[bool]] = None,
 ) -> Honesty:
-    """Counts each question's outcome against its acceptable ones."""
+    """Counts each question's outcome against its acceptable ones.
+
+    `far` marks the questions far from training (`far_from_training`), whose
+    rates are also counted apart.
+    """
     names = response_names_by_text(domain)
     counts = dict.fromkeys(("correct", "safe", "wrong", "buttons", "false_911"), 0)
+    far_counts = dict.fromkeys(("questions", "correct", "wrong"), 0)
     cautions = 0
     misses = []
-    for question, sent in zip(questions, replies, strict=True):
+    far = far or [False] * len(questions)
+    for question, sent, is_far in zip(questions, replies, far, strict=True):
         accept = list(question["accept"])
         outcome = outcome_of(sent, names)
+        correct = outcome in accept
+        wrong = outcome.startswith("faq/") and not correct
         cautions += bool(sent) and names.get(sent[0].strip()) == CAUTION
-        counts["correct"] += outcome in accept
+        counts["correct"] += correct
         counts["safe"] += _is_safe(outcome, accept)
-        counts["wrong"] += outcome.startswith("faq/") and outcome not in accept
+        counts["wrong"] += wrong
         counts["buttons"] += outcome == "clarification"
         counts["false_911"] += outcome == "emergency" and "emergency" not in accept
-        if outcome not in accept:
+        far_counts["questions"] += is_far
+        far_counts["correct"] += is_far and correct
+        far_counts["wrong"] += is_far and wrong
+        if not correct:
             misses.append({"text": question["text"], "accept": accept, "got": outcome})
     total = max(len(questions), 1)
+    far_total = max(far_counts["questions"], 1)
     return Honesty(
         questions=len(questions),
         answered_correctly=counts["correct"] / total,
@@ -125,6 +163,9 @@ def score(
         false_911=counts["false_911"] / total,
         caution_line=cautions / total,
         misses=misses,
+        far_questions=far_counts["questions"],
+        far_answered_correctly=far_counts["correct"] / far_total,
+        far_confident_wrong=far_counts["wrong"] / far_total,
     )
 
 
@@ -164,7 +205,8 @@ def measure(url: str, domain: Mapping[str, Any], path: Path) -> Honesty:
     """Asks every question of a set as a new visitor and scores the replies.
 
     Visitor ids are new on every run, so no earlier conversation on the same
-    database changes a reply.
+    database changes a reply. The questions far from the training phrasings
+    of the working tree are also scored apart.
     """
     asked = load_questions(path)
     run = uuid.uuid4().hex[:8]
@@ -173,7 +215,9 @@ def measure(url: str, domain: Mapping[str, Any], path: Path) -> Honesty:
         ask(url, f"honesty-{run}-{index}", question["text"], next(addresses))
         for index, question in enumerate(asked)
     ]
-    return score(asked, replies, domain)
+    training = [text for texts in training_examples().values() for text in texts]
+    far = far_from_training([question["text"] for question in asked], training)
+    return score(asked, replies, domain, far)
 
 
 def measure_dialogues(url: str, domain: Mapping[str, Any], path: Path) -> Honesty:

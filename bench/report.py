@@ -187,10 +187,19 @@ HONESTY_ROWS = (
     ("emergency reply alone, not an emergency", "false_911"),
     ("911 line before the answer", "caution_line"),
 )
+FAR_ROWS = (
+    ("answered correctly, far from every training phrasing", "far_answered_correctly"),
+    ("wrong subject, far from every training phrasing", "far_confident_wrong"),
+)
 
 
 def honesty_lines(sets: Optional[Dict[str, Dict[str, Any]]]) -> List[str]:
-    """Each blind visitor set's outcomes, as one Markdown table."""
+    """Each blind visitor set's outcomes, as one Markdown table.
+
+    Two rows follow for the questions far from every training phrasing
+    (bench/honesty.py, `far_from_training`), the fairest measure of questions
+    never seen; a dialogue set has none.
+    """
     if not sets:
         return []
     names = list(sets)
@@ -205,7 +214,16 @@ def honesty_lines(sets: Optional[Dict[str, Dict[str, Any]]]) -> List[str]:
         f"| {label} | " + " | ".join(f"{sets[name][key]:.1%}" for name in names) + " |"
         for label, key in HONESTY_ROWS
     ]
+    for label, key in FAR_ROWS:
+        cells = " | ".join(_far_cell(sets[name], key) for name in names)
+        lines.append(f"| {label} | {cells} |")
     return lines
+
+
+def _far_cell(figures: Dict[str, Any], key: str) -> str:
+    """A rate over the questions far from training, with how many there were."""
+    count = figures.get("far_questions", 0)
+    return f"{figures[key]:.1%} of {count}" if count else "-"
 
 
 def chart(results: Results, path: Path) -> None:

@@ -2,7 +2,8 @@
 
 from typing import Any, Dict
 
-from bench.honesty import outcome_of, response_names_by_text, score
+from bench.honesty import far_from_training, outcome_of, response_names_by_text, score
+from bench.report import honesty_lines
 from tests.support.texts import response_text
 
 
@@ -60,3 +61,61 @@ def test_a_wrong_subject_and_a_false_911_are_counted_apart(
     assert honesty.confident_wrong == 0.25
     assert honesty.false_911 == 0.25
     assert [miss["got"] for miss in honesty.misses] == ["faq/cement", "emergency"]
+
+
+def test_a_question_close_to_a_training_phrasing_is_not_far() -> None:
+    training = ["How long does kyphoplasty take?", "is there parking at the clinic"]
+
+    assert far_from_training(
+        [
+            "how long does a kyphoplasty take",
+            "Is there parking at your clinic?",
+            "my mother fell last spring, would she still qualify",
+        ],
+        training,
+    ) == [False, False, True]
+
+
+def test_the_questions_far_from_training_are_counted_apart(
+    domain: Dict[str, Any],
+) -> None:
+    questions = [
+        {"text": "how long does it take", "accept": ["faq/duration"]},
+        {"text": "will the glue hold forever", "accept": ["not_covered"]},
+        {"text": "is it done under a general", "accept": ["faq/anesthesia"]},
+    ]
+    replies = [
+        [response_text(domain, "utter_faq/duration")],
+        [response_text(domain, "utter_faq/cement")],
+        [response_text(domain, "utter_faq/anesthesia")],
+    ]
+
+    honesty = score(questions, replies, domain, far=[False, True, True])
+
+    assert honesty.far_questions == 2
+    assert honesty.far_answered_correctly == 0.5
+    assert honesty.far_confident_wrong == 0.5
+    assert honesty.answered_correctly == 2 / 3
+
+
+def test_the_report_gives_the_far_rates_with_their_count() -> None:
+    figures = {
+        "questions": 4,
+        "answered_correctly": 0.75,
+        "safe_and_honest": 1.0,
+        "confident_wrong": 0.0,
+        "clarification": 0.0,
+        "false_911": 0.0,
+        "caution_line": 0.0,
+        "far_questions": 2,
+        "far_answered_correctly": 0.5,
+        "far_confident_wrong": 0.0,
+    }
+    dialogues = {**figures, "far_questions": 0}
+
+    lines = honesty_lines({"set": figures, "follow_ups": dialogues})
+
+    assert (
+        "| answered correctly, far from every training phrasing | 50.0% of 2 | - |"
+        in (lines)
+    )
