@@ -115,7 +115,8 @@ SYMPTOMS = _compile(
     r"\blips\s+(?:are\s+)?blue",
     # Fainting, collapse, unconsciousness. "collapsed" and "unconscious" also
     # describe vertebrae and anesthesia; "it collapsed" is never a person.
-    r"^(?!.*\b(?:(?:vertebr\w*|bones?|dis[ck]s?|spine)|it|which)\s+(?:\w+\s+)?col+aps)"
+    r"^(?!.*\b(?:(?:vertebr\w*|bones?|dis[ck]s?|spine)\s+(?:\w+\s+)?"
+    r"|(?:it|which)\s+(?:\w+\s+){0,3})col+aps)"
     r".*(?<!from )\bcol+aps(?:e|ed|es|ing)\b"
     r"(?!\s+(?:vertebra|vertebrae|bone|disc|disk|spine))",
     r"\b(?:is|was|went|fell|became|knocked)\s+uncon(?:sc|c|s)ious\b",

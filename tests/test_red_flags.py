@@ -92,6 +92,7 @@ def test_emergencies_are_flagged(text: str) -> None:
         "my sister painted the spare room, never a fellow so happy",
         "the scan says one vertebra has collapsed, is that what this fixes?",
         "my back bone got shorter after it had collapsed, can that be undone?",
+        "once it is fixed, could it slowly collapse again years later?",
         "no need to hurry, but when could we book?",
     ],
 )
