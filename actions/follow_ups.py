@@ -131,14 +131,14 @@ def follow_up_responses(intent: str, last_topic: Optional[str]) -> List[str]:
 
 
 def _page_question_for_a_described_person(
-    parse_data: Mapping[str, Any], topic: Optional[str], last_topic: Optional[str]
+    text: str, topic: Optional[str], last_topic: Optional[str]
 ) -> bool:
     """Another person's age or health, after a page answer, naming no other subject."""
     on_page = [name for name in (topic, last_topic) if name]
     return (
         bool(last_topic)
         and all(name.startswith("faq/") for name in on_page)
-        and describes_age_or_health(str(parse_data.get("text") or ""))
+        and describes_age_or_health(text)
     )
 
 
@@ -159,17 +159,17 @@ def follow_up_answer(
     the message's own (an unsure message most likely a follow-up).
     """
     intent = intent or intent_name(parse_data)
-    step = step_by_number(str(parse_data.get("text") or ""), last_topic)
+    text = str(parse_data.get("text") or "")
+    step = step_by_number(text, last_topic)
     if step is not None:
         return [f"utter_{step}"]
     topic = named_topic(parse_data)
     if intent == NEXT_STEP_INTENT and topic is not None:
-        text = str(parse_data.get("text") or "")
         asks_after = topic in NEXT_TOPIC and AFTER_NAMED_STEP.search(text)
         follows = topic == last_topic or asks_after
         return [next_step_response(topic) if follows else f"utter_{topic}"]
     if intent == SOMEONE_ELSE_INTENT and _page_question_for_a_described_person(
-        parse_data, topic, last_topic
+        text, topic, last_topic
     ):
         return [f"utter_{SUITABILITY_FOR_SOMEONE_ELSE}"]
     if topic is not None:

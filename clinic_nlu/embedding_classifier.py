@@ -37,9 +37,7 @@ from rasa.nlu.constants import (
     RESPONSE_SELECTOR_PREDICTION_KEY,
     RESPONSE_SELECTOR_PROPERTY_NAME,
     RESPONSE_SELECTOR_RANKING_KEY,
-    RESPONSE_SELECTOR_RESPONSES_KEY,
     RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
-    RESPONSE_SELECTOR_UTTER_ACTION_KEY,
 )
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
@@ -57,6 +55,7 @@ from sklearn.linear_model import LogisticRegression
 from tqdm import tqdm
 
 from clinic_nlu.question_sentences import question_sentences
+from clinic_nlu.selector_output import prediction
 from clinic_nlu.sentence_encoder import SentenceEncoder, shared_encoder
 from clinic_nlu.sentence_scoring import Array
 from clinic_nlu.vocabulary import OUT_OF_SCOPE_INTENT
@@ -165,6 +164,7 @@ class EmbeddingClassifier(GraphComponent):
     ) -> None:
         """Keeps the config and, once trained or loaded, the regression."""
         self._config = {**self.get_default_config(), **config}
+        self._check_when_sure = frozenset(self._config[CHECK_WHEN_SURE_KEY])
         self._model_storage = model_storage
         self._resource = resource
         self._labels = labels or []
@@ -299,9 +299,8 @@ class EmbeddingClassifier(GraphComponent):
     def _sure_enough(self, ours: Distribution) -> bool:
         """Whether the classifiers' likeliest label stands without the embedding."""
         label, confidence = max(ours.items(), key=lambda item: item[1])
-        return confidence >= float(self._config[SKIP_ABOVE_KEY]) and label not in set(
-            self._config[CHECK_WHEN_SURE_KEY]
-        )
+        sure = confidence >= float(self._config[SKIP_ABOVE_KEY])
+        return sure and label not in self._check_when_sure
 
     def _set_prediction(self, message: Message, labels: Distribution) -> None:
         selection: Dict[str, Any] = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
@@ -330,14 +329,11 @@ class EmbeddingClassifier(GraphComponent):
         total = sum(topics.values())
         ranked = [(key, p / total) for key, p in ranking(topics)]
         top_key, top_confidence = ranked[0]
-        utter_action = f"utter_{top_key}"
+        responses = self._responses.get(f"utter_{top_key}", [])
         return {
-            RESPONSE_SELECTOR_PREDICTION_KEY: {
-                RESPONSE_SELECTOR_RESPONSES_KEY: self._responses.get(utter_action, []),
-                PREDICTED_CONFIDENCE_KEY: top_confidence,
-                INTENT_RESPONSE_KEY: top_key,
-                RESPONSE_SELECTOR_UTTER_ACTION_KEY: utter_action,
-            },
+            RESPONSE_SELECTOR_PREDICTION_KEY: prediction(
+                top_key, top_confidence, responses
+            ),
             RESPONSE_SELECTOR_RANKING_KEY: [
                 # Rasa's selector also gives each label hash(label) as its id.
                 {"id": hash(key), PREDICTED_CONFIDENCE_KEY: p, INTENT_RESPONSE_KEY: key}

@@ -33,9 +33,7 @@ from rasa.nlu.constants import (
     RESPONSE_SELECTOR_PREDICTION_KEY,
     RESPONSE_SELECTOR_PROPERTY_NAME,
     RESPONSE_SELECTOR_RANKING_KEY,
-    RESPONSE_SELECTOR_RESPONSES_KEY,
     RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
-    RESPONSE_SELECTOR_UTTER_ACTION_KEY,
 )
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
@@ -48,6 +46,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from clinic_nlu.components import override_intent
+from clinic_nlu.selector_output import prediction
 from clinic_nlu.vocabulary import OUT_OF_SCOPE_INTENT, is_about_kyphoplasty
 
 THRESHOLD_KEY = "threshold"
@@ -75,26 +74,22 @@ def deferral_for_not_covered(message: Message) -> None:
     if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != NOT_COVERED_INTENT:
         return
     selection: Dict[str, Any] = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
-    default = selection.get(RESPONSE_SELECTOR_DEFAULT_INTENT, {})
+    default_ranking = selection.get(RESPONSE_SELECTOR_DEFAULT_INTENT, {}).get(
+        RESPONSE_SELECTOR_RANKING_KEY, []
+    )
+    prefix = f"{NOT_COVERED_INTENT}/"
     ranking = [
         entry
-        for entry in default.get(RESPONSE_SELECTOR_RANKING_KEY, [])
-        if str(entry.get(INTENT_RESPONSE_KEY, "")).startswith(f"{NOT_COVERED_INTENT}/")
+        for entry in default_ranking
+        if str(entry.get(INTENT_RESPONSE_KEY, "")).startswith(prefix)
     ]
-    if (
-        not ranking
-        or ranking[0] == default.get(RESPONSE_SELECTOR_RANKING_KEY, [None])[0]
-    ):
+    if not ranking or str(default_ranking[0][INTENT_RESPONSE_KEY]).startswith(prefix):
         return
     top = ranking[0]
     selection[NOT_COVERED_INTENT] = {
-        RESPONSE_SELECTOR_PREDICTION_KEY: {
-            **default.get(RESPONSE_SELECTOR_PREDICTION_KEY, {}),
-            PREDICTED_CONFIDENCE_KEY: top[PREDICTED_CONFIDENCE_KEY],
-            INTENT_RESPONSE_KEY: top[INTENT_RESPONSE_KEY],
-            RESPONSE_SELECTOR_UTTER_ACTION_KEY: f"utter_{top[INTENT_RESPONSE_KEY]}",
-            RESPONSE_SELECTOR_RESPONSES_KEY: [],
-        },
+        RESPONSE_SELECTOR_PREDICTION_KEY: prediction(
+            str(top[INTENT_RESPONSE_KEY]), float(top[PREDICTED_CONFIDENCE_KEY]), []
+        ),
         RESPONSE_SELECTOR_RANKING_KEY: ranking,
     }
     message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selection, add_to_output=True)
