@@ -8,6 +8,7 @@ message's own words name one clearly ("and how much is that?": the cost).
 """
 
 import re
+from itertools import pairwise
 from typing import Any, Dict, List, Mapping, Optional
 
 from rasa_sdk import Tracker
@@ -16,8 +17,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conversation_context import LAST_TOPIC_SLOT
 from actions.exchange_log import LoggingAction
 from actions.topics import NOT_ON_PAGE, TOPICS, intent_name, selector_ranking
+from clinic_facts import PROCEDURE_ORDER
+from clinic_nlu.vocabulary import NEXT_STEP_INTENT
 
-NEXT_STEP_INTENT = "follow_up_next"
 SOMEONE_ELSE_INTENT = "follow_up_someone_else"
 FOLLOW_UP_INTENTS = frozenset({NEXT_STEP_INTENT, SOMEONE_ELSE_INTENT})
 # What follows each answer, in the page's own order: the four steps of the
@@ -25,10 +27,7 @@ FOLLOW_UP_INTENTS = frozenset({NEXT_STEP_INTENT, SOMEONE_ELSE_INTENT})
 # after it on the page, and the visitor gets the honest deferral.
 NEXT_TOPIC: Dict[str, str] = {
     "faq/what_is": "faq/procedure_steps",
-    "faq/xray_assessment": "faq/anesthesia",
-    "faq/anesthesia": "faq/incision_tube",
-    "faq/incision_tube": "faq/balloon",
-    "faq/balloon": "faq/cement",
+    **dict(pairwise(PROCEDURE_ORDER)),
     "faq/cement": "faq/recovery_overview",
     "faq/procedure_steps": "faq/recovery_overview",
     "faq/duration": "faq/recovery_overview",

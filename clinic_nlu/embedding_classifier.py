@@ -58,6 +58,7 @@ from clinic_nlu.question_sentences import question_sentences
 from clinic_nlu.selector_output import prediction
 from clinic_nlu.sentence_encoder import SentenceEncoder, shared_encoder
 from clinic_nlu.sentence_scoring import Array
+from clinic_nlu.spelling import CORRECTED_TEXT
 from clinic_nlu.vocabulary import OUT_OF_SCOPE_INTENT
 
 logger = logging.getLogger(__name__)
@@ -283,7 +284,7 @@ class EmbeddingClassifier(GraphComponent):
         """Rewrites intent, intent ranking and topics from the mix."""
         for message in messages:
             ours = classifiers_distribution(message)
-            text = message.get(TEXT)
+            text = message.get(CORRECTED_TEXT) or message.get(TEXT)
             if not ours or not text:
                 continue
             if self._sure_enough(ours):

@@ -8,6 +8,8 @@ import re
 
 EMERGENCY_INTENT = "emergency"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
+# "And after that?" (actions/follow_ups.py, clinic_nlu/next_step_questions.py).
+NEXT_STEP_INTENT = "follow_up_next"
 # A red-flag rule fired (clinic_nlu.components.SafetyOverride).
 RED_FLAG_ENTITY = "red_flag"
 # Found by clinic_nlu.components.ContactDetailsExtractor.
