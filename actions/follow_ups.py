@@ -79,6 +79,23 @@ AFTER_NAMED_STEP = re.compile(
     r"|what'?s next|what next|then what|now what)\b",
     re.IGNORECASE,
 )
+# The words that name each step of the procedure ("after the tube is in").
+# The selector may rank the step asked for above the one named ("what comes
+# after the balloon?" read as the cement); the words say which was named.
+STEP_WORDS: Dict[str, re.Pattern[str]] = {
+    step: re.compile(rf"\b(?:{words})", re.IGNORECASE)
+    for step, words in zip(
+        PROCEDURE_ORDER,
+        (
+            r"x-?rays?|scans?|imaging",
+            r"an(?:a)?esthe|numb|asleep|sedat|put (?:me |you )?(?:to sleep|under)",
+            r"incision|cut\b|tube|opening",
+            r"balloon|inflat|blow(?:s|n)? (?:it )?up",
+            r"cement|glue|filler|material",
+        ),
+        strict=True,
+    )
+}
 # The ResponseSelector this sure of a follow-up's own topic answers that topic.
 MIN_NAMED_TOPIC_CONFIDENCE = 0.6
 
@@ -103,6 +120,12 @@ def step_by_number(text: str, last_topic: Optional[str]) -> Optional[str]:
         return None
     number = next(group for group in match.groups() if group)
     return PROCEDURE_STEPS[STEP_INDEX[number.lower()]]
+
+
+def mentioned_step(text: str) -> Optional[str]:
+    """The latest step of the procedure a message names by its words, if any."""
+    named = [step for step, words in STEP_WORDS.items() if words.search(text)]
+    return named[-1] if named else None
 
 
 def describes_age_or_health(text: str) -> bool:
@@ -150,8 +173,9 @@ def follow_up_answer(
 
     A step asked for by its number is that step. "What comes after the tube
     is in?" names a step: asked as what comes next, it wants the step after
-    the named one, not the same answer again; "then they numb you?" asks
-    about the step it names. A topic with nothing after it on the page
+    the named one (named by its words, else by its topic), not the same
+    answer again; "then they numb you?" or "the tube, then the balloon?" asks
+    about the (latest) step it names. A topic with nothing after it on the page
     ("what happens after the procedure?": recovery) is answered itself.
     Another person described by age or health, after a page answer, gets the
     age-and-health answer. `intent` is the follow-up's kind when it is not
@@ -162,11 +186,16 @@ def follow_up_answer(
     step = step_by_number(text, last_topic)
     if step is not None:
         return [f"utter_{step}"]
+    mentioned = mentioned_step(text)
+    if intent == NEXT_STEP_INTENT and mentioned and AFTER_NAMED_STEP.search(text):
+        return [next_step_response(mentioned)]
     topic = named_topic(parse_data)
     if intent == NEXT_STEP_INTENT and topic is not None:
         asks_after = topic in NEXT_TOPIC and AFTER_NAMED_STEP.search(text)
         follows = topic == last_topic or asks_after
         return [next_step_response(topic) if follows else f"utter_{topic}"]
+    if intent == NEXT_STEP_INTENT and mentioned:
+        return [f"utter_{mentioned}"]
     if intent == SOMEONE_ELSE_INTENT and _page_question_for_a_described_person(
         text, topic, last_topic
     ):

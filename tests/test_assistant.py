@@ -19,6 +19,26 @@ def test_answers_how_long_it_takes_with_one_hour(assistant: AssistantServers) ->
     assert "one hour per damaged vertebra" in replies[0]["text"]
 
 
+# Written for this test; each got an unsure reading before typos were
+# corrected (clinic_nlu/spelling.py).
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("how meny days in the hosptial after kyphoplasy", "faq/hospital_stay"),
+        ("is ther a scarr after the procedur", "faq/stitches"),
+        ("do i ned physcial therepy after", "faq/physical_therapy"),
+    ],
+)
+def test_a_question_with_typos_gets_its_answer(
+    assistant: AssistantServers, domain: Dict[str, Any], question: str, topic: str
+) -> None:
+    replies = assistant.say(f"typos-{topic}", question)
+
+    assert [reply["text"] for reply in replies] == [
+        response_text(domain, f"utter_{topic}")
+    ]
+
+
 @pytest.mark.parametrize("topic", sorted(TOPIC_QUESTIONS))
 def test_each_suggestion_button_gets_its_own_answer(
     assistant: AssistantServers, domain: Dict[str, Any], topic: str

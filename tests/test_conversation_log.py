@@ -28,6 +28,8 @@ SCRIPT = [
     "904 555 0177",
     "late afternoon",
     "skip",
+    # The classifiers read its typos corrected; the log keeps them as typed.
+    "is ther a scarr after the procedur",
     "qwzxv blorp fnark",
 ]
 # What the log keeps of the script: the visitor's name and phone number belong

@@ -15,6 +15,7 @@ from actions.follow_ups import (
     describes_age_or_health,
     follow_up_answer,
     follow_up_responses,
+    mentioned_step,
     step_by_number,
 )
 from actions.topics import NOT_ON_PAGE, TOPICS
@@ -131,6 +132,20 @@ async def test_the_action_answers_from_the_slot_and_remembers_the_new_topic(
             id="what-comes-after-a-named-step-is-the-step-after-it",
         ),
         pytest.param(
+            "what do they do once the balloon is blown up",
+            [("faq/cement", 0.8), ("faq/balloon", 0.1)],
+            "faq/what_is",
+            "utter_faq/cement",
+            id="the-step-named-by-its-words-not-the-selectors-topic-is-passed",
+        ),
+        pytest.param(
+            "then they put the glue in, right?",
+            [("faq/procedure_steps", 0.4), ("faq/cement", 0.3)],
+            "faq/balloon",
+            "utter_faq/cement",
+            id="a-step-named-by-its-words-when-the-selector-is-unsure",
+        ),
+        pytest.param(
             "so next they put the balloon in?",
             [("faq/balloon", 0.8), ("faq/cement", 0.1)],
             "faq/incision_tube",
@@ -161,6 +176,22 @@ async def test_a_what_comes_next_follow_up_that_names_a_topic(
     await ActionAnswerFollowUp(writer=log_writer).run(dispatcher, tracker, domain)
 
     assert [message["response"] for message in dispatcher.messages] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "step"),
+    [
+        ("after the x-ray what happens", "faq/xray_assessment"),
+        ("once I'm numb, then what", "faq/anesthesia"),
+        ("when the tube is in place", "faq/incision_tube"),
+        ("after the balloon goes through the tube", "faq/balloon"),
+        ("and once the glue sets?", "faq/cement"),
+        ("and after that?", None),
+        ("how long after the procedure can I walk", None),
+    ],
+)
+def test_a_step_named_by_its_words(text: str, step: Optional[str]) -> None:
+    assert mentioned_step(text) == step
 
 
 @pytest.mark.parametrize(
@@ -285,6 +316,12 @@ def test_someone_else_described_by_age(
             "and once they've put me under, what next?",
             ["utter_faq/incision_tube"],
             id="what-comes-after-the-anesthesia-just-answered-is-the-incision",
+        ),
+        pytest.param(
+            [],
+            "so once the balloon has lifted the bone, what happens?",
+            ["utter_faq/cement"],
+            id="what-follows-a-step-named-in-a-first-question-is-the-next-step",
         ),
         pytest.param(
             [],
