@@ -19,7 +19,8 @@ DIET can be sure that a page question in words it never saw (soreness at
 the incision, staff who speak Spanish) is out of scope; on the development
 set the regression corrected those and left every unrelated question out
 of scope. `encoder_layers` runs only the model's first layers, cheaper and
-less accurate.
+less accurate. It reads the text with typos corrected, when
+`clinic_nlu/spelling.py` corrected any.
 """
 
 from __future__ import annotations
