@@ -96,6 +96,12 @@ STEP_WORDS: Dict[str, re.Pattern[str]] = {
         strict=True,
     )
 }
+# "After that" points back at the last answer: a step the message names is
+# then the one expected next ("what's next after that, when do I get to
+# leave?": the stay), not one to go past.
+AFTER_THAT = re.compile(
+    r"\b(?:after|once|past|following)\s+(?:that|this|it)\b", re.IGNORECASE
+)
 # The ResponseSelector this sure of a follow-up's own topic answers that topic.
 MIN_NAMED_TOPIC_CONFIDENCE = 0.6
 
@@ -126,6 +132,11 @@ def mentioned_step(text: str) -> Optional[str]:
     """The latest step of the procedure a message names by its words, if any."""
     named = [step for step, words in STEP_WORDS.items() if words.search(text)]
     return named[-1] if named else None
+
+
+def asks_what_follows_a_named_step(text: str) -> bool:
+    """Whether a message asks what comes after the step it names."""
+    return AFTER_NAMED_STEP.search(text) is not None and not AFTER_THAT.search(text)
 
 
 def describes_age_or_health(text: str) -> bool:
@@ -174,9 +185,10 @@ def follow_up_answer(
     A step asked for by its number is that step. "What comes after the tube
     is in?" names a step: asked as what comes next, it wants the step after
     the named one (named by its words, else by its topic), not the same
-    answer again; "then they numb you?" or "the tube, then the balloon?" asks
-    about the (latest) step it names. A topic with nothing after it on the page
-    ("what happens after the procedure?": recovery) is answered itself.
+    answer again; "then they numb you?", "the tube, then the balloon?" or
+    "what's next after that, the stay?" asks about the (latest) step it
+    names. A topic with nothing after it on the page ("what happens after the
+    procedure?": recovery) is answered itself.
     Another person described by age or health, after a page answer, gets the
     age-and-health answer. `intent` is the follow-up's kind when it is not
     the message's own (an unsure message most likely a follow-up).
@@ -187,12 +199,12 @@ def follow_up_answer(
     if step is not None:
         return [f"utter_{step}"]
     mentioned = mentioned_step(text)
-    if intent == NEXT_STEP_INTENT and mentioned and AFTER_NAMED_STEP.search(text):
+    asks_after = asks_what_follows_a_named_step(text)
+    if intent == NEXT_STEP_INTENT and mentioned and asks_after:
         return [next_step_response(mentioned)]
     topic = named_topic(parse_data)
     if intent == NEXT_STEP_INTENT and topic is not None:
-        asks_after = topic in NEXT_TOPIC and AFTER_NAMED_STEP.search(text)
-        follows = topic == last_topic or asks_after
+        follows = topic == last_topic or (topic in NEXT_TOPIC and asks_after)
         return [next_step_response(topic) if follows else f"utter_{topic}"]
     if intent == NEXT_STEP_INTENT and mentioned:
         return [f"utter_{mentioned}"]

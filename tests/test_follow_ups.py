@@ -139,6 +139,13 @@ async def test_the_action_answers_from_the_slot_and_remembers_the_new_topic(
             id="the-step-named-by-its-words-not-the-selectors-topic-is-passed",
         ),
         pytest.param(
+            "and after that, how soon can I head home?",
+            [("faq/hospital_stay", 0.8), ("faq/walking", 0.1)],
+            "faq/walking",
+            "utter_faq/hospital_stay",
+            id="after-that-with-a-named-topic-is-that-topic-not-the-one-past-it",
+        ),
+        pytest.param(
             "then they put the glue in, right?",
             [("faq/procedure_steps", 0.4), ("faq/cement", 0.3)],
             "faq/balloon",
