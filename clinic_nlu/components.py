@@ -65,6 +65,25 @@ class StatelessComponent(GraphComponent):
         return cls()
 
 
+class ConfiguredComponent(GraphComponent):
+    """A pipeline component with a config (its defaults merged in), nothing to train."""
+
+    def __init__(self, config: Dict[str, Any]) -> None:
+        """Keeps the config.yml entry over the defaults."""
+        self.config = {**self.get_default_config(), **config}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GraphComponent:
+        """Creates the component from its config.yml entry."""
+        return cls(config)
+
+
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
 )

@@ -13,10 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import (
     RESPONSE_SELECTOR_DEFAULT_INTENT,
     RESPONSE_SELECTOR_PREDICTION_KEY,
@@ -32,7 +29,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from clinic_facts import PROCEDURE_ORDER
-from clinic_nlu.components import override_intent
+from clinic_nlu.components import ConfiguredComponent, override_intent
 from clinic_nlu.vocabulary import NEXT_STEP_INTENT
 
 FAQ_INTENT = "faq"
@@ -76,7 +73,7 @@ def named_step(message: Message, min_confidence: float) -> bool:
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
-class NextStepQuestions(GraphComponent):
+class NextStepQuestions(ConfiguredComponent):
     """Makes a page question about what follows a named step a next-step follow-up."""
 
     @staticmethod
@@ -85,21 +82,9 @@ class NextStepQuestions(GraphComponent):
         return {MIN_TOPIC_CONFIDENCE_KEY: 0.6}
 
     def __init__(self, config: Dict[str, Any]) -> None:
-        """Keeps the config."""
-        self._min_confidence = float(
-            {**self.get_default_config(), **config}[MIN_TOPIC_CONFIDENCE_KEY]
-        )
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> NextStepQuestions:
-        """Creates the component."""
-        return cls(config)
+        """Keeps the confidence needed in the named step."""
+        super().__init__(config)
+        self._min_confidence = float(self.config[MIN_TOPIC_CONFIDENCE_KEY])
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Sets `follow_up_next` on page questions that ask what follows a step."""

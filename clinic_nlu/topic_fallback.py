@@ -24,10 +24,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import (
     RESPONSE_SELECTOR_DEFAULT_INTENT,
     RESPONSE_SELECTOR_PREDICTION_KEY,
@@ -45,7 +42,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from clinic_nlu.components import override_intent
+from clinic_nlu.components import ConfiguredComponent, override_intent
 from clinic_nlu.selector_output import prediction
 from clinic_nlu.vocabulary import OUT_OF_SCOPE_INTENT, is_about_kyphoplasty
 
@@ -98,7 +95,7 @@ def deferral_for_not_covered(message: Message) -> None:
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
-class TopicFallback(GraphComponent):
+class TopicFallback(ConfiguredComponent):
     """Marks `faq`/`not_covered` messages whose topic is unsure as `nlu_fallback`.
 
     Placed after the ResponseSelector and the FallbackClassifier, and before
@@ -112,18 +109,8 @@ class TopicFallback(GraphComponent):
 
     def __init__(self, config: Dict[str, Any]) -> None:
         """Keeps the threshold."""
-        self.threshold = float(config.get(THRESHOLD_KEY, DEFAULT_THRESHOLD))
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> TopicFallback:
-        """Creates the component from its config.yml entry."""
-        return cls(config)
+        super().__init__(config)
+        self.threshold = float(self.config[THRESHOLD_KEY])
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Marks each message whose topic is doubtful as unsure.
