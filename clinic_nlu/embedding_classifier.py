@@ -195,13 +195,10 @@ class EmbeddingClassifier(GraphComponent):
             for example in training_data.intent_examples
             if (label := full_label(example)) and example.get(TEXT)
         ]
-        encoder = self._encoder()
-        embeddings = np.stack(
-            [
-                encoder.embed(text)
-                for text, _ in tqdm(examples, desc="Sentence embeddings", unit="text")
-            ]
-        )
+        with tqdm(total=len(examples), desc="Sentence embeddings", unit="text") as bar:
+            embeddings = self._encoder().embed_many(
+                [text for text, _ in examples], bar.update
+            )
         regression = LogisticRegression(
             C=float(self._config[REGULARISATION_KEY]), max_iter=5000
         )

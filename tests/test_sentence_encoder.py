@@ -2,6 +2,7 @@
 
 import shutil
 from pathlib import Path
+from typing import List
 
 import numpy as np
 import pytest
@@ -98,3 +99,23 @@ def test_a_changed_model_file_is_refused(tmp_path: Path) -> None:
         tokenizer.write(" ")
     with pytest.raises(ModelMismatch, match=TOKENIZER_FILE):
         SentenceEncoder(tmp_path)
+
+
+def test_many_texts_at_once_equal_one_at_a_time() -> None:
+    encoder = shared_encoder()
+    texts = [
+        *REFERENCE,
+        "Is the balloon permanent",
+        "Is the tube permanent",
+        "ok",
+        "and after that?",
+    ]
+    passes: List[int] = []
+
+    many = encoder.embed_many(texts, passes.append)
+
+    assert many.shape == (len(texts), 384)
+    assert sum(passes) == len(texts)
+    assert len(passes) < len(texts)  # texts of one length went through together
+    for row, text in zip(many, texts, strict=True):
+        assert row == pytest.approx(encoder.embed(text), abs=1e-6)
