@@ -47,9 +47,11 @@ ONE_EDIT_UP_TO = 5
 
 
 def english_words(min_count: int) -> List[str]:
-    """Common English words: pyspellchecker's list from `min_count` and the
-    encoder's whole words (its list also holds rare misspellings, such as
-    "hight", which a count of 100 leaves out)."""
+    """Common English words: pyspellchecker's from `min_count`, and the encoder's.
+
+    pyspellchecker's list also holds rare misspellings ("hight"), which a
+    count of 100 leaves out; the encoder's vocabulary adds its whole words.
+    """
     frequencies = SpellChecker().word_frequency
     common = {
         word
@@ -120,7 +122,7 @@ class SpellingCorrector(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        """Shorter words are left alone: "pee" is not "see"."""
+        """Shorter words are left alone: "stp" is as likely "step" as "stop"."""
         return {MIN_LENGTH_KEY: 5, MIN_ENGLISH_COUNT_KEY: 100}
 
     def __init__(
@@ -193,22 +195,24 @@ class SpellingCorrector(GraphComponent):
         if self._speller is None:
             return messages
         for message in messages:
-            corrections = self._corrections(message.get(TOKENS_NAMES[TEXT]) or [])
+            tokens = message.get(TOKENS_NAMES[TEXT]) or []
+            corrections = corrected_tokens(self._speller, tokens)
             if corrections:
                 message.set(
                     CORRECTED_TEXT, corrected(str(message.get(TEXT)), corrections)
                 )
         return messages
 
-    def _corrections(self, tokens: List[Token]) -> List[Tuple[Token, str]]:
-        assert self._speller is not None
-        found = []
-        for token in tokens:
-            replacement = self._speller.correction(token.text)
-            if replacement is not None:
-                found.append((token, replacement))
-                token.text = replacement
-        return found
+
+def corrected_tokens(speller: Speller, tokens: List[Token]) -> List[Tuple[Token, str]]:
+    """Replaces each typo token's text by its correction; returns what changed."""
+    found = []
+    for token in tokens:
+        replacement = speller.correction(token.text)
+        if replacement is not None:
+            found.append((token, replacement))
+            token.text = replacement
+    return found
 
 
 def corrected(text: str, corrections: List[Tuple[Token, str]]) -> str:
