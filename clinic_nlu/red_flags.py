@@ -219,6 +219,8 @@ _GENERAL_QUESTION = re.compile(
     r"\b(?:is|are)\s+(?:\w+\s+){0,4}?(?:a\s+|an\s+)?(?:common|normal|known|possible|"
     r"usual|typical|expected)\b|\bside[\s-]effects?\b|\bcomplications?\b|"
     r"\bwhat\s+if\b|\bin\s+case\b|\bwatch\s+(?:out\s+)?for\b|\bwarning\s+signs?\b|"
+    # What to expect: "will there be much bleeding?", "is there a lot of pain?"
+    r"\b(?:will|would)\s+there\s+be\b|\bis\s+there\s+(?:much|a lot of|lots of)\b|"
     r"\bif\s+(?:\w+\s+){0,3}?(?:get|gets|got|have|has|start|starts|develop|develops|"
     r"notice|notices|feel|feels|ever|becomes?|happens?)\b|"
     r"\bcan\s+(?:you|i|it|kyphoplasty|the procedure|the cement)\s+(?:get|cause|give|"

@@ -49,6 +49,7 @@ from clinic_nlu.red_flags import is_red_flag
         "she cant controll her blader",
         "I passed out as a kid once, and I just passed out again in the kitchen",
         "my son fainted at school an hour ago",
+        "will there be a scar? my wound has been leaking since yesterday",
     ],
 )
 def test_emergencies_are_flagged(text: str) -> None:
@@ -94,6 +95,8 @@ def test_emergencies_are_flagged(text: str) -> None:
         "my back bone got shorter after it had collapsed, can that be undone?",
         "once it is fixed, could it slowly collapse again years later?",
         "no need to hurry, but when could we book?",
+        "would there be any bleeding from where the tube goes in?",
+        "is there a lot of swelling at the incision afterwards?",
     ],
 )
 def test_ordinary_questions_are_not_flagged(text: str) -> None:
