@@ -85,6 +85,31 @@ def test_appointment_request_gives_the_phone_number_first(
     assert PHONE in replies[0]["text"]
 
 
+# Written for this test: asking for a person instead of the assistant.
+@pytest.mark.parametrize(
+    "message",
+    [
+        "can I chat with somebody real please",
+        "could a member of your staff ring me",
+        "put me through to someone at your office",
+    ],
+)
+def test_asking_for_a_person_gets_the_number_and_a_callback(
+    assistant: AssistantServers, domain: Dict[str, Any], message: str
+) -> None:
+    conversation = f"person-{message}"
+
+    offer = assistant.say(conversation, message)
+    accepted = assistant.say(conversation, "/affirm")
+
+    assert [reply["text"] for reply in offer] == [
+        response_text(domain, "utter_appointment")
+    ]
+    assert [reply["text"] for reply in accepted] == [
+        response_text(domain, "utter_ask_callback_name")
+    ]
+
+
 @pytest.mark.parametrize(
     "message",
     [
