@@ -1,6 +1,6 @@
 """Reads an unsure message whose likeliest reading is a booking request as one.
 
-"Is there a human I can chat with?" is a booking request to DIET at 0.45,
+"Could someone real talk to me?" can be a booking request to DIET at 0.45,
 under the FallbackClassifier's bar, so the visitor got the general reply. A
 booking reply given by mistake costs the visitor nothing (the number and an
 offer of a callback), while "I can't help with that" to someone asking for a

@@ -91,7 +91,7 @@ def test_appointment_request_gives_the_phone_number_first(
     [
         "can I chat with somebody real please",
         "could a member of your staff ring me",
-        "put me through to someone at your office",
+        "can someone from the clinic chat with me instead",
     ],
 )
 def test_asking_for_a_person_gets_the_number_and_a_callback(
