@@ -1,15 +1,18 @@
-"""Reads an unsure message whose likeliest reading is a booking request as one.
+"""Reads an unsure message that is likely a booking request as one.
 
 "Could someone real talk to me?" can be a booking request to DIET at 0.45,
-under the FallbackClassifier's bar, so the visitor got the general reply. A
+under the FallbackClassifier's bar, so the visitor got the general reply;
+"can a human answer instead" may lean to a question about the assistant. A
 booking reply given by mistake costs the visitor nothing (the number and an
 offer of a callback), while "I can't help with that" to someone asking for a
-person is the reply they came to avoid; so a lower bar is kept for this one
-intent.
+person is the reply they came to avoid. So an unsure (or out-of-scope)
+message gets the booking reply when booking is its likeliest reading at a
+lower bar, or when its words ask for a person rather than the assistant.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -19,13 +22,30 @@ from rasa.shared.nlu.constants import (
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
+    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
 from clinic_nlu.components import ConfiguredComponent, override_intent
+from clinic_nlu.vocabulary import OUT_OF_SCOPE_INTENT
 
 BOOKING_INTENT = "request_appointment"
+# Asks for a person rather than the assistant ("can a human answer instead",
+# "is anybody there from the office"), not of people in general ("the human
+# spine"); "am I talking to a real person?" is confidently a question about
+# the assistant, never unsure.
+ASKS_FOR_A_PERSON = re.compile(
+    r"\b(?:a|another|real|actual|live)\s+human\b|\bhuman\s+(?:being|please)\b|"
+    r"^\W*human\b|\b(?:real|actual|live)\s+(?:person|people|agent)\b|"
+    r"\breceptionist\b|\bfront desk\b|\b(?:your|a)\s+staff\s+member\b|"
+    r"\b(?:some|any)(?:one|body)\s+(?:there\s+)?(?:at|from|in)\s+(?:the|your)\s+"
+    r"(?:clinic|office)\b",
+    re.IGNORECASE,
+)
 MIN_CONFIDENCE_KEY = "min_confidence"
+# Readings under which a message may still be a booking request: the
+# fallback's, and out of scope ("operator").
+UNSURE_INTENTS = frozenset({DEFAULT_NLU_FALLBACK_INTENT_NAME, OUT_OF_SCOPE_INTENT})
 
 
 def likeliest_reading(message: Message) -> Optional[Dict[str, Any]]:
@@ -45,7 +65,7 @@ def likeliest_reading(message: Message) -> Optional[Dict[str, Any]]:
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
 class UnsureBookingRequests(ConfiguredComponent):
-    """Makes an unsure message a booking request when that is its likeliest reading."""
+    """Reads an unsure message leaning to booking, or asking for a person, as one."""
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
@@ -58,17 +78,37 @@ class UnsureBookingRequests(ConfiguredComponent):
         self._min_confidence = float(self.config[MIN_CONFIDENCE_KEY])
 
     def process(self, messages: List[Message]) -> List[Message]:
-        """Sets `request_appointment` on fallback messages that lean to it."""
+        """Sets `request_appointment` on unsure messages that are booking requests."""
         for message in messages:
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            reading = likeliest_reading(message)
-            if (
-                intent == DEFAULT_NLU_FALLBACK_INTENT_NAME
-                and reading is not None
-                and reading.get(INTENT_NAME_KEY) == BOOKING_INTENT
-                and float(reading.get(PREDICTED_CONFIDENCE_KEY, 0.0))
-                >= self._min_confidence
-            ):
-                confidence = float(reading[PREDICTED_CONFIDENCE_KEY])
-                override_intent(message, BOOKING_INTENT, confidence)
+            if intent in UNSURE_INTENTS and self._is_booking(message):
+                override_intent(message, BOOKING_INTENT, booking_confidence(message))
         return messages
+
+    def _is_booking(self, message: Message) -> bool:
+        """Leaning to booking, or asking for a person in words."""
+        reading = likeliest_reading(message)
+        leans = (
+            message.get(INTENT, {}).get(INTENT_NAME_KEY)
+            == DEFAULT_NLU_FALLBACK_INTENT_NAME
+            and reading is not None
+            and reading.get(INTENT_NAME_KEY) == BOOKING_INTENT
+            and float(reading.get(PREDICTED_CONFIDENCE_KEY, 0.0))
+            >= self._min_confidence
+        )
+        return (
+            leans or ASKS_FOR_A_PERSON.search(str(message.get(TEXT) or "")) is not None
+        )
+
+
+def booking_confidence(message: Message) -> float:
+    """The classifiers' confidence in a booking request, from the ranking."""
+    ranking = message.get(INTENT_RANKING_KEY) or []
+    return next(
+        (
+            float(entry.get(PREDICTED_CONFIDENCE_KEY, 0.0))
+            for entry in ranking
+            if entry.get(INTENT_NAME_KEY) == BOOKING_INTENT
+        ),
+        0.0,
+    )

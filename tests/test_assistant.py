@@ -85,13 +85,16 @@ def test_appointment_request_gives_the_phone_number_first(
     assert PHONE in replies[0]["text"]
 
 
-# Written for this test: asking for a person instead of the assistant.
+# Written for this test: asking for a person instead of the assistant. The
+# last two are unsure readings that name a person (clinic_nlu/unsure_booking.py).
 @pytest.mark.parametrize(
     "message",
     [
         "can I chat with somebody real please",
         "could a member of your staff ring me",
         "can someone from the clinic chat with me instead",
+        "can a human answer instead",
+        "is anybody there from the office",
     ],
 )
 def test_asking_for_a_person_gets_the_number_and_a_callback(
