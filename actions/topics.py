@@ -1,9 +1,11 @@
 """The topics the assistant answers: the question a button sends, the name staff see.
 
 A suggestion button sends its question as ordinary visitor text, so a click
-goes through the same NLU and rules as a typed question. Each question is also
-a training example of its topic (data/nlu/), and an end-to-end test checks that
-every button gets its own answer.
+goes through the same NLU and rules as a typed question; the NLU looks the
+question up rather than trusting the classifiers with it
+(clinic_nlu/button_questions.py). Each question is also a training example of
+its topic (data/nlu/), and an end-to-end test checks that every button gets
+its own answer.
 """
 
 from dataclasses import dataclass

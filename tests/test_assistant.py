@@ -100,7 +100,7 @@ def test_appointment_request_gives_the_phone_number_first(
 def test_asking_for_a_person_gets_the_number_and_a_callback(
     assistant: AssistantServers, domain: Dict[str, Any], message: str
 ) -> None:
-    conversation = f"person-{message}"
+    conversation = "person-" + "-".join(message.split())
 
     offer = assistant.say(conversation, message)
     accepted = assistant.say(conversation, "/affirm")
