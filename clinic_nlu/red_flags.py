@@ -8,7 +8,8 @@ the clinic's ordinary visitor from being sent away instead of answered:
 
 - a symptom that is denied ("no numbness, no fever, just sore");
 - a general question about a symptom ("is chest pain a known complication?",
-  "what if I get a fever at home?") that reports nothing happening now;
+  "what if I get a fever at home?") that reports nothing happening now, asked
+  in the symptom's own clause;
 - severe pain from a fall weeks or months ago that has not suddenly changed.
 
 A call for help or the word "emergency" is never one of those exceptions.
@@ -236,8 +237,19 @@ _HAPPENING_NOW = re.compile(
 )
 
 
-def _is_general_question(text: str) -> bool:
-    return bool(_GENERAL_QUESTION.search(text)) and not _HAPPENING_NOW.search(text)
+# Where a symptom's sentence or clause ends: a general question elsewhere in
+# the message ("I can't feel my legs, what if it's permanent?") does not make
+# the symptom general.
+_QUESTION_CLAUSE_BREAK = re.compile(r"[.;:!?,]")
+
+
+def _asked_in_general(text: str, match: Match[str]) -> bool:
+    """Whether the symptom matched is only asked about, in its own clause."""
+    # From the match's end: some patterns match from the start of the text.
+    before = _QUESTION_CLAUSE_BREAK.split(text[: match.end()])[-1]
+    after = _QUESTION_CLAUSE_BREAK.split(text[match.end() :])[0]
+    clause = before + after
+    return bool(_GENERAL_QUESTION.search(clause)) and not _HAPPENING_NOW.search(text)
 
 
 def _is_not_current(text: str, match: Match[str]) -> bool:
@@ -252,7 +264,10 @@ def _is_not_current(text: str, match: Match[str]) -> bool:
 
 def _reported(pattern: Pattern[str], text: str) -> bool:
     """Whether `pattern` matches somewhere it is reported as happening."""
-    return any(not _is_not_current(text, match) for match in pattern.finditer(text))
+    return any(
+        not (_is_not_current(text, match) or _asked_in_general(text, match))
+        for match in pattern.finditer(text)
+    )
 
 
 def _all_reported(combination: Sequence[Pattern[str]], text: str) -> bool:
@@ -321,8 +336,6 @@ def is_red_flag(text: str) -> bool:
     text = with_typos_corrected(text)
     if any(pattern.search(text) for pattern in CALLS_FOR_HELP):
         return True
-    if _is_general_question(text):
-        return False
     return (
         any(_reported(pattern, text) for pattern in SYMPTOMS)
         or any(_all_reported(combination, text) for combination in SYMPTOM_COMBINATIONS)

@@ -44,7 +44,7 @@ ASKS_FOR_A_PERSON = re.compile(
 )
 MIN_CONFIDENCE_KEY = "min_confidence"
 # Readings under which a message may still be a booking request: the
-# fallback's, and out of scope ("operator").
+# fallback's, and out of scope (an ask for a person can read as unrelated).
 UNSURE_INTENTS = frozenset({DEFAULT_NLU_FALLBACK_INTENT_NAME, OUT_OF_SCOPE_INTENT})
 
 
@@ -81,24 +81,27 @@ class UnsureBookingRequests(ConfiguredComponent):
         """Sets `request_appointment` on unsure messages that are booking requests."""
         for message in messages:
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            if intent in UNSURE_INTENTS and self._is_booking(message):
+            if intent not in UNSURE_INTENTS:
+                continue
+            leans = intent == DEFAULT_NLU_FALLBACK_INTENT_NAME and self._leans(message)
+            if leans or asks_for_a_person(str(message.get(TEXT) or "")):
                 override_intent(message, BOOKING_INTENT, booking_confidence(message))
         return messages
 
-    def _is_booking(self, message: Message) -> bool:
-        """Leaning to booking, or asking for a person in words."""
+    def _leans(self, message: Message) -> bool:
+        """Whether booking is the likeliest reading, at the lower bar."""
         reading = likeliest_reading(message)
-        leans = (
-            message.get(INTENT, {}).get(INTENT_NAME_KEY)
-            == DEFAULT_NLU_FALLBACK_INTENT_NAME
-            and reading is not None
+        return (
+            reading is not None
             and reading.get(INTENT_NAME_KEY) == BOOKING_INTENT
             and float(reading.get(PREDICTED_CONFIDENCE_KEY, 0.0))
             >= self._min_confidence
         )
-        return (
-            leans or ASKS_FOR_A_PERSON.search(str(message.get(TEXT) or "")) is not None
-        )
+
+
+def asks_for_a_person(text: str) -> bool:
+    """Whether a message's words ask for a person rather than the assistant."""
+    return ASKS_FOR_A_PERSON.search(text) is not None
 
 
 def booking_confidence(message: Message) -> float:

@@ -50,6 +50,10 @@ from clinic_nlu.red_flags import is_red_flag
         "I passed out as a kid once, and I just passed out again in the kitchen",
         "my son fainted at school an hour ago",
         "will there be a scar? my wound has been leaking since yesterday",
+        # A general question beside a report leaves the report a report.
+        "my legs went numb in the car, what if it is nerve damage?",
+        "will there be a nurse on call? my husband collapsed",
+        "is a lot of swelling normal? her wound is oozing",
     ],
 )
 def test_emergencies_are_flagged(text: str) -> None:
