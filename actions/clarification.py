@@ -6,11 +6,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_context import LAST_TOPIC_SLOT
-from actions.exchange_log import FALLBACK_INTENT, LoggingAction, latest_user_event
+from actions.exchange_log import LoggingAction, latest_user_event
 from actions.follow_ups import FOLLOW_UP_INTENTS, follow_up_answer
 from actions.suggestions import button_for, scored_topics, two_are_plausible
 from actions.topics import NOT_ON_PAGE, RETRIEVAL_INTENTS
 from clinic_nlu.vocabulary import is_on_topic
+from clinic_nlu.vocabulary import likeliest_reading as likeliest_among
 
 SOMETHING_ELSE_BUTTON = {"title": "Something else", "payload": "/out_of_scope"}
 # The classifiers this sure that a message asks about the page (faq,
@@ -69,10 +70,7 @@ class ActionSuggestTopics(LoggingAction):
 
 def likeliest_reading(tracker: Tracker) -> Optional[Dict[str, Any]]:
     """The likeliest intent other than the fallback, with its confidence."""
-    ranking = tracker.latest_message.get("intent_ranking") or []
-    return next(
-        (entry for entry in ranking if entry.get("name") != FALLBACK_INTENT), None
-    )
+    return likeliest_among(tracker.latest_message.get("intent_ranking") or [])
 
 
 def likeliest_intent(tracker: Tracker) -> Optional[str]:

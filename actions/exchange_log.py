@@ -20,12 +20,12 @@ from clinic_log.records import TRUNCATED_KEY, ExchangeRecord
 from clinic_log.writer import LogWriter, default_writer
 from clinic_nlu.vocabulary import (
     EMERGENCY_INTENT,
+    FALLBACK_INTENT,
     NAME_ENTITY,
     OUT_OF_SCOPE_INTENT,
     PHONE_ENTITY,
 )
 
-FALLBACK_INTENT = "nlu_fallback"
 # The callback form's answers: stored in the request, masked in exchange texts.
 PERSONAL_SLOTS = ("callback_name", "callback_phone")
 # Entities that are a name or a number: logged as placeholders only.

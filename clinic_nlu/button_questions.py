@@ -16,9 +16,7 @@ from typing import Dict, List
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.constants import (
     RESPONSE_SELECTOR_DEFAULT_INTENT,
-    RESPONSE_SELECTOR_PREDICTION_KEY,
     RESPONSE_SELECTOR_PROPERTY_NAME,
-    RESPONSE_SELECTOR_RANKING_KEY,
 )
 from rasa.shared.nlu.constants import (
     INTENT_RESPONSE_KEY,
@@ -29,7 +27,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from actions.topics import TOPIC_QUESTIONS
 from clinic_nlu.components import StatelessComponent, override_intent
-from clinic_nlu.selector_output import prediction
+from clinic_nlu.selector_output import answer
 
 
 def button_key(text: str) -> str:
@@ -46,15 +44,12 @@ def answer_with(message: Message, topic: str) -> None:
     """Makes `topic` ("faq/balloon") the message's intent and sure topic."""
     intent = topic.split("/")[0]
     override_intent(message, intent, 1.0)
-    answer = {
-        RESPONSE_SELECTOR_PREDICTION_KEY: prediction(topic, 1.0, []),
-        RESPONSE_SELECTOR_RANKING_KEY: [
-            {INTENT_RESPONSE_KEY: topic, PREDICTED_CONFIDENCE_KEY: 1.0}
-        ],
-    }
+    sure = answer(
+        topic, 1.0, [{INTENT_RESPONSE_KEY: topic, PREDICTED_CONFIDENCE_KEY: 1.0}]
+    )
     selection = dict(message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {})
-    selection[RESPONSE_SELECTOR_DEFAULT_INTENT] = answer
-    selection[intent] = answer
+    selection[RESPONSE_SELECTOR_DEFAULT_INTENT] = sure
+    selection[intent] = sure
     message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selection, add_to_output=True)
 
 

@@ -35,7 +35,6 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import (
     RESPONSE_SELECTOR_DEFAULT_INTENT,
-    RESPONSE_SELECTOR_PREDICTION_KEY,
     RESPONSE_SELECTOR_PROPERTY_NAME,
     RESPONSE_SELECTOR_RANKING_KEY,
     RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
@@ -56,7 +55,7 @@ from sklearn.linear_model import LogisticRegression
 from tqdm import tqdm
 
 from clinic_nlu.question_sentences import question_sentences
-from clinic_nlu.selector_output import prediction
+from clinic_nlu.selector_output import answer
 from clinic_nlu.sentence_encoder import SentenceEncoder, shared_encoder
 from clinic_nlu.sentence_scoring import Array
 from clinic_nlu.spelling import CORRECTED_TEXT
@@ -328,14 +327,10 @@ class EmbeddingClassifier(GraphComponent):
         total = sum(topics.values())
         ranked = [(key, p / total) for key, p in ranking(topics)]
         top_key, top_confidence = ranked[0]
+        # Rasa's selector also gives each label hash(label) as its id.
+        ranked_entries = [
+            {"id": hash(key), PREDICTED_CONFIDENCE_KEY: p, INTENT_RESPONSE_KEY: key}
+            for key, p in ranked
+        ]
         responses = self._responses.get(f"utter_{top_key}", [])
-        return {
-            RESPONSE_SELECTOR_PREDICTION_KEY: prediction(
-                top_key, top_confidence, responses
-            ),
-            RESPONSE_SELECTOR_RANKING_KEY: [
-                # Rasa's selector also gives each label hash(label) as its id.
-                {"id": hash(key), PREDICTED_CONFIDENCE_KEY: p, INTENT_RESPONSE_KEY: key}
-                for key, p in ranked
-            ],
-        }
+        return answer(top_key, top_confidence, ranked_entries, responses)

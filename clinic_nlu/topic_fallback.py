@@ -43,7 +43,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from clinic_nlu.components import ConfiguredComponent, override_intent
-from clinic_nlu.selector_output import prediction
+from clinic_nlu.selector_output import answer
 from clinic_nlu.vocabulary import OUT_OF_SCOPE_INTENT, is_about_kyphoplasty
 
 THRESHOLD_KEY = "threshold"
@@ -83,12 +83,9 @@ def deferral_for_not_covered(message: Message) -> None:
     if not ranking or str(default_ranking[0][INTENT_RESPONSE_KEY]).startswith(prefix):
         return
     top = ranking[0]
-    selection[NOT_COVERED_INTENT] = {
-        RESPONSE_SELECTOR_PREDICTION_KEY: prediction(
-            str(top[INTENT_RESPONSE_KEY]), float(top[PREDICTED_CONFIDENCE_KEY]), []
-        ),
-        RESPONSE_SELECTOR_RANKING_KEY: ranking,
-    }
+    selection[NOT_COVERED_INTENT] = answer(
+        str(top[INTENT_RESPONSE_KEY]), float(top[PREDICTED_CONFIDENCE_KEY]), ranking
+    )
     message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selection, add_to_output=True)
 
 

@@ -13,7 +13,7 @@ lower bar, or when its words ask for a person rather than the assistant.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
@@ -27,7 +27,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from clinic_nlu.components import ConfiguredComponent, override_intent
-from clinic_nlu.vocabulary import OUT_OF_SCOPE_INTENT
+from clinic_nlu.vocabulary import OUT_OF_SCOPE_INTENT, likeliest_reading
 
 BOOKING_INTENT = "request_appointment"
 # Asks for a person rather than the assistant ("can a human answer instead",
@@ -46,19 +46,6 @@ MIN_CONFIDENCE_KEY = "min_confidence"
 # Readings under which a message may still be a booking request: the
 # fallback's, and out of scope (an ask for a person can read as unrelated).
 UNSURE_INTENTS = frozenset({DEFAULT_NLU_FALLBACK_INTENT_NAME, OUT_OF_SCOPE_INTENT})
-
-
-def likeliest_reading(message: Message) -> Optional[Dict[str, Any]]:
-    """The likeliest intent of the ranking other than the fallback."""
-    ranking = message.get(INTENT_RANKING_KEY) or []
-    return next(
-        (
-            entry
-            for entry in ranking
-            if entry.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME
-        ),
-        None,
-    )
 
 
 @DefaultV1Recipe.register(
@@ -90,7 +77,7 @@ class UnsureBookingRequests(ConfiguredComponent):
 
     def _leans(self, message: Message) -> bool:
         """Whether booking is the likeliest reading, at the lower bar."""
-        reading = likeliest_reading(message)
+        reading = likeliest_reading(message.get(INTENT_RANKING_KEY) or [])
         return (
             reading is not None
             and reading.get(INTENT_NAME_KEY) == BOOKING_INTENT

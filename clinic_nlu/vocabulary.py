@@ -5,8 +5,11 @@ them without the NLU machinery.
 """
 
 import re
+from typing import Any, Dict, Optional, Sequence
 
 EMERGENCY_INTENT = "emergency"
+# Rasa's name for an unsure reading (FallbackClassifier, clinic_nlu.topic_fallback).
+FALLBACK_INTENT = "nlu_fallback"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 # "And after that?" (actions/follow_ups.py, clinic_nlu/next_step_questions.py).
 NEXT_STEP_INTENT = "follow_up_next"
@@ -44,3 +47,10 @@ def is_about_kyphoplasty(text: str) -> bool:
 def is_on_topic(text: str) -> bool:
     """Whether a message speaks of kyphoplasty, the spine or the clinic."""
     return bool(_ON_TOPIC.search(text))
+
+
+def likeliest_reading(ranking: Sequence[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    """The likeliest intent of a ranking other than the fallback, if any."""
+    return next(
+        (entry for entry in ranking if entry.get("name") != FALLBACK_INTENT), None
+    )

@@ -77,6 +77,34 @@ def test_red_flag_gets_911_first_even_inside_a_question(
     )
 
 
+# Written for this test: a report beside a general question is still a report.
+@pytest.mark.parametrize(
+    "message",
+    [
+        "his legs went numb at lunch, what if that is from the cement?",
+        "will there be someone who can call me? my wife just fainted",
+    ],
+)
+def test_a_report_beside_a_general_question_gets_911_first(
+    assistant: AssistantServers, message: str
+) -> None:
+    replies = assistant.say("report-" + "-".join(message.split()[:3]), message)
+
+    assert replies[0]["text"].startswith(
+        "Please call 911 or go to the nearest emergency room"
+    )
+
+
+def test_a_question_about_what_to_expect_is_answered_not_sent_to_911(
+    assistant: AssistantServers,
+) -> None:
+    replies = assistant.say(
+        "expect", "will there be much bleeding where the tube goes in?"
+    )
+
+    assert "911" not in replies[0]["text"]
+
+
 def test_appointment_request_gives_the_phone_number_first(
     assistant: AssistantServers,
 ) -> None:
