@@ -105,6 +105,41 @@ def test_a_question_about_what_to_expect_is_answered_not_sent_to_911(
     assert "911" not in replies[0]["text"]
 
 
+# Written for this test: stories the classifiers are unsure of as a whole,
+# whose question alone is plain (clinic_nlu/story_questions.py).
+def test_an_unclear_story_gets_the_answer_to_its_question(
+    assistant: AssistantServers, domain: Dict[str, Any]
+) -> None:
+    replies = assistant.say(
+        "story-stay",
+        "Mum is 78. Her fracture happened in a fall and the doctor explained the "
+        "balloon and cement part. Does she need to stay in hospital afterwards?",
+    )
+
+    assert [reply["text"] for reply in replies] == [
+        response_text(domain, "utter_faq/hospital_stay")
+    ]
+
+
+def test_an_unclear_story_asking_beyond_the_page_gets_the_honest_deferral(
+    assistant: AssistantServers, domain: Dict[str, Any]
+) -> None:
+    deferrals = {
+        response_text(domain, name)
+        for name in domain["responses"]
+        if name.startswith("utter_not_covered/")
+    }
+
+    replies = assistant.say(
+        "story-warfarin",
+        "Mum's scan showed a squashed vertebra after she fell in the garden. The "
+        "specialist talked about kyphoplasty. Is it safe with her being on warfarin?",
+    )
+
+    assert replies[0]["text"] in deferrals
+    assert PHONE in replies[0]["text"]
+
+
 def test_appointment_request_gives_the_phone_number_first(
     assistant: AssistantServers,
 ) -> None:

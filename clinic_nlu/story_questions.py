@@ -1,0 +1,105 @@
+"""Reads a story's question alone when the whole story leaves the classifiers unsure.
+
+A family's story ("Mum is 78. Her fracture happened in a fall and the doctor
+explained the balloon and cement part. Does she need to stay in hospital
+afterwards?") spreads the classifiers' attention over every subject it
+mentions, and the whole message can come out unsure although its question
+alone is plain. Two components around the classifiers handle it:
+
+- `StoryQuestionCopies`, early in the pipeline, adds to the batch a copy of
+  each message of several sentences that holds only its questions
+  (`question_sentences.py`), marked with the position of its story. The
+  tokenizer, featurizers, classifiers and fallbacks then read both.
+- `StoryQuestionReadings`, after the fallbacks, drops the copies; where the
+  story's reading is unsure (`nlu_fallback`) and its questions' reading is a
+  sure answer from the page or an honest deferral (`faq/...`,
+  `not_covered/...`), the story takes its questions' intent and topics. The
+  later components and the red-flag rules still read the whole story.
+
+A sure reading of the whole story stands: its other sentences often say
+what the question's "it" or "that" is.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from clinic_nlu.components import StatelessComponent
+from clinic_nlu.question_sentences import question_sentences
+from clinic_nlu.vocabulary import FALLBACK_INTENT
+
+# Marks a questions-only copy with the position of its story in the batch.
+STORY_POSITION = "story_position"
+# The readings a story may take from its questions: intents with topics.
+ANSWERING_INTENTS = frozenset({"faq", "not_covered"})
+# Button payloads ("/affirm") are intents already, never stories.
+PAYLOAD_PREFIX = "/"
+
+
+def questions_only(text: str) -> str:
+    """A message's question sentences, when it is a story that has some; else ""."""
+    if text.startswith(PAYLOAD_PREFIX):
+        return ""
+    return " ".join(question_sentences(text))
+
+
+def intent_name(message: Message) -> str:
+    """The message's intent as the pipeline has read it so far."""
+    return str((message.get(INTENT) or {}).get(INTENT_NAME_KEY, ""))
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+)
+class StoryQuestionCopies(StatelessComponent):
+    """Adds a questions-only copy of each story to the batch.
+
+    An intent classifier by type so that training skips it: the classifiers
+    learn from the phrasings as written.
+    """
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """The messages, then a questions-only copy of each story that asks."""
+        copies = []
+        for position, message in enumerate(messages):
+            questions = questions_only(str(message.get(TEXT) or ""))
+            if questions:
+                copies.append(Message(data={TEXT: questions, STORY_POSITION: position}))
+        return messages + copies
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+)
+class StoryQuestionReadings(StatelessComponent):
+    """Gives an unsure story its questions' sure reading; drops the copies."""
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """The original messages, each story read from its questions where better."""
+        stories = [m for m in messages if m.get(STORY_POSITION) is None]
+        for copy in messages:
+            position = copy.get(STORY_POSITION)
+            if position is not None and self._questions_decide(stories[position], copy):
+                self._take_reading(stories[position], copy)
+        return stories
+
+    @staticmethod
+    def _questions_decide(story: Message, questions: Message) -> bool:
+        return (
+            intent_name(story) == FALLBACK_INTENT
+            and intent_name(questions) in ANSWERING_INTENTS
+        )
+
+    @staticmethod
+    def _take_reading(story: Message, questions: Message) -> None:
+        reading: Dict[str, object] = {
+            key: questions.get(key)
+            for key in (INTENT, INTENT_RANKING_KEY, RESPONSE_SELECTOR_PROPERTY_NAME)
+        }
+        for key, value in reading.items():
+            story.set(key, value, add_to_output=True)

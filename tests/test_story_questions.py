@@ -1,0 +1,108 @@
+"""StoryQuestionCopies and StoryQuestionReadings: a story read from its questions."""
+
+from typing import Any, Dict, List
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from clinic_nlu.story_questions import (
+    STORY_POSITION,
+    StoryQuestionCopies,
+    StoryQuestionReadings,
+    questions_only,
+)
+
+STORY = (
+    "Grandpa tripped over the dog in March and a scan showed a crushed vertebra. "
+    "His surgeon brought up kyphoplasty. Will they keep him overnight?"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "questions"),
+    [
+        (STORY, "Will they keep him overnight?"),
+        (
+            "She is 79. Is she too old? What about her heart?",
+            "Is she too old? What about her heart?",
+        ),
+        ("will they keep him overnight?", ""),
+        ("He fell in March. The scan showed a crushed vertebra.", ""),
+        ("/affirm", ""),
+    ],
+)
+def test_questions_only_of_a_story(text: str, questions: str) -> None:
+    assert questions_only(text) == questions
+
+
+def test_copies_follow_the_batch_and_name_their_story() -> None:
+    batch = [Message(data={"text": "hello there"}), Message(data={"text": STORY})]
+
+    result = StoryQuestionCopies().process(batch)
+
+    assert result[:2] == batch
+    assert len(result) == 3
+    assert result[2].get("text") == "Will they keep him overnight?"
+    assert result[2].get(STORY_POSITION) == 1
+
+
+def read(text: str, intent: str, topic: str, position: int = -1) -> Message:
+    """A message as the classifiers and the fallbacks leave it."""
+    data: Dict[str, Any] = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "intent_ranking": [{"name": intent, "confidence": 0.9}],
+        "response_selector": {
+            "all_retrieval_intents": ["faq", "not_covered"],
+            "default": {"response": {"intent_response_key": topic, "confidence": 0.8}},
+        },
+    }
+    if position >= 0:
+        data[STORY_POSITION] = position
+    return Message(data=data)
+
+
+def readings(story_intent: str, questions_intent: str) -> List[Message]:
+    story = read(STORY, story_intent, "faq/walking")
+    questions = read("Will they keep him overnight?", questions_intent, "faq/x", 0)
+    return StoryQuestionReadings().process([story, questions])
+
+
+def test_an_unsure_story_takes_its_questions_sure_answer() -> None:
+    (story,) = readings("nlu_fallback", "faq")
+
+    assert story.get("text") == STORY
+    assert story.get("intent")["name"] == "faq"
+    topic = story.get("response_selector")["default"]["response"]
+    assert topic["intent_response_key"] == "faq/x"
+    assert "intent" in story.as_dict(only_output_properties=True)
+
+
+def test_an_unsure_story_takes_its_questions_honest_deferral() -> None:
+    (story,) = readings("nlu_fallback", "not_covered")
+
+    assert story.get("intent")["name"] == "not_covered"
+
+
+@pytest.mark.parametrize(
+    ("story_intent", "questions_intent"),
+    [
+        ("faq", "not_covered"),
+        ("not_covered", "faq"),
+        ("nlu_fallback", "nlu_fallback"),
+        ("nlu_fallback", "out_of_scope"),
+        ("nlu_fallback", "request_appointment"),
+    ],
+)
+def test_other_readings_stand(story_intent: str, questions_intent: str) -> None:
+    (story,) = readings(story_intent, questions_intent)
+
+    assert story.get("intent")["name"] == story_intent
+    topic = story.get("response_selector")["default"]["response"]
+    assert topic["intent_response_key"] == "faq/walking"
+
+
+def test_messages_without_copies_pass_unchanged() -> None:
+    batch = [read("hello", "greet", "faq/walking"), read(STORY, "faq", "faq/x")]
+
+    assert StoryQuestionReadings().process(batch) == batch
