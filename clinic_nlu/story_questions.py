@@ -7,8 +7,9 @@ mentions, and the whole message can come out unsure although its question
 alone is plain. Two components around the classifiers handle it:
 
 - `StoryQuestionCopies`, early in the pipeline, adds to the batch a copy of
-  each message of several sentences that holds only its questions
-  (`question_sentences.py`), marked with the position of its story. The
+  each message of several sentences that holds only its questions (the
+  sentences ending in "?", failing those the ones that ask without it:
+  `question_sentences.py`), marked with the position of its story. The
   tokenizer, featurizers, classifiers and fallbacks then read both.
 - `StoryQuestionReadings`, after the fallbacks, drops the copies; where the
   story's reading is unsure (`nlu_fallback`) and its questions' reading is a
@@ -30,7 +31,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 
 from clinic_nlu.components import StatelessComponent
-from clinic_nlu.question_sentences import question_sentences
+from clinic_nlu.question_sentences import asking_sentences
 from clinic_nlu.vocabulary import FALLBACK_INTENT
 
 # Marks a questions-only copy with the position of its story in the batch.
@@ -45,7 +46,7 @@ def questions_only(text: str) -> str:
     """A message's question sentences, when it is a story that has some; else ""."""
     if text.startswith(PAYLOAD_PREFIX):
         return ""
-    return " ".join(question_sentences(text))
+    return " ".join(asking_sentences(text))
 
 
 def intent_name(message: Message) -> str:

@@ -4,7 +4,7 @@ from typing import List
 
 import pytest
 
-from clinic_nlu.question_sentences import question_sentences
+from clinic_nlu.question_sentences import asking_sentences, question_sentences
 
 
 @pytest.mark.parametrize(
@@ -27,3 +27,32 @@ from clinic_nlu.question_sentences import question_sentences
 )
 def test_the_questions_of_a_story(text: str, questions: List[str]) -> None:
     assert question_sentences(text) == questions
+
+
+@pytest.mark.parametrize(
+    ("text", "asking"),
+    [
+        # A question mark decides when there is one.
+        (
+            "Dad is 80. Can they do it under local? Tell us soon.",
+            ["Can they do it under local?"],
+        ),
+        (
+            "My sister broke a vertebra in May. I'd like to know how long she "
+            "would be in hospital.",
+            ["I'd like to know how long she would be in hospital."],
+        ),
+        (
+            "Mum had a fall. so will she need rehab afterwards",
+            ["so will she need rehab afterwards"],
+        ),
+        (
+            "He wonders whether it leaves a scar. He is 70.",
+            ["He wonders whether it leaves a scar."],
+        ),
+        ("My back hurts since the fall. The doctor mentioned kyphoplasty.", []),
+        ("how soon can she walk", []),
+    ],
+)
+def test_the_sentences_that_ask(text: str, asking: List[str]) -> None:
+    assert asking_sentences(text) == asking
