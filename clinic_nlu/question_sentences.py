@@ -13,7 +13,6 @@ from typing import List
 import spacy
 from spacy.language import Language
 
-
 # A sentence that asks without a question mark: it opens the way a question
 # does ("will she need therapy after"), or says what the writer wants to know
 # ("I'd like to know how soon ...", "he wonders whether ...").
