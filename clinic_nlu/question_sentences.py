@@ -20,10 +20,12 @@ _ASKS_WITHOUT_A_MARK = re.compile(
     r"^\W*(?:(?:and|so|but|also|ok(?:ay)?)\W+)*"
     r"(?:what|how|when|where|why|who|which|is|are|am|was|can|could|will|would|"
     r"do|does|did|should|shall|may|might|has|have)\b"
-    r"|\b(?:want|like|need|love) to (?:know|understand|find out|ask)\b"
+    r"|\b(?:wants?|likes?|needs?|loves?) to (?:know|understand|find out|ask)\b"
     r"|\bwonder(?:s|ed|ing)?\b|\bwhether\b|\bcurious\b|\b(?:tell|explain)\b",
     re.IGNORECASE,
 )
+
+_CLAUSE_BREAK = re.compile(r"[,;]\s")
 
 
 @lru_cache(maxsize=1)
@@ -48,10 +50,14 @@ def question_sentences(text: str) -> List[str]:
 def asking_sentences(text: str) -> List[str]:
     """The question sentences; failing those, the sentences that ask without a "?".
 
-    For a message of more than one sentence only, like `question_sentences`.
+    A message of one sentence is taken clause by clause (split at commas and
+    semicolons), for a run-on story ("she's 68, broke a vertebra lifting her
+    grandson, will she need therapy after"); a message of one clause has none.
     """
-    sentences = _sentences(text)
-    if len(sentences) < 2:
+    parts = _sentences(text)
+    if len(parts) < 2:
+        parts = [part.strip() for part in _CLAUSE_BREAK.split(text) if part.strip()]
+    if len(parts) < 2:
         return []
-    marked = [sentence for sentence in sentences if sentence.endswith("?")]
-    return marked or [s for s in sentences if _ASKS_WITHOUT_A_MARK.search(s)]
+    marked = [part for part in parts if part.endswith("?")]
+    return marked or [part for part in parts if _ASKS_WITHOUT_A_MARK.search(part)]

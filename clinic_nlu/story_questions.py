@@ -7,9 +7,9 @@ mentions, and the whole message can come out unsure although its question
 alone is plain. Two components around the classifiers handle it:
 
 - `StoryQuestionCopies`, early in the pipeline, adds to the batch a copy of
-  each message of several sentences that holds only its questions (the
-  sentences ending in "?", failing those the ones that ask without it:
-  `question_sentences.py`), marked with the position of its story. The
+  each message of several sentences (or clauses) that holds only its
+  questions (the sentences ending in "?", failing those the ones that ask
+  without it: `question_sentences.py`), marked with the position of its story. The
   tokenizer, featurizers, classifiers and fallbacks then read both.
 - `StoryQuestionReadings`, after the fallbacks, drops the copies; where the
   story's reading is unsure (`nlu_fallback`) and its questions' reading is a

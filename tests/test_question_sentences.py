@@ -51,7 +51,17 @@ def test_the_questions_of_a_story(text: str, questions: List[str]) -> None:
             ["He wonders whether it leaves a scar."],
         ),
         ("My back hurts since the fall. The doctor mentioned kyphoplasty.", []),
+        # One sentence is taken clause by clause.
+        (
+            "he is 74, cracked a vertebra on the stairs, can he go home that day?",
+            ["can he go home that day?"],
+        ),
+        (
+            "my aunt fell in the kitchen, she wants to know if it leaves a scar",
+            ["she wants to know if it leaves a scar"],
+        ),
         ("how soon can she walk", []),
+        ("after the procedure, she rests", []),
     ],
 )
 def test_the_sentences_that_ask(text: str, asking: List[str]) -> None:
