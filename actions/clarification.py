@@ -1,5 +1,6 @@
 """Replies for messages the assistant did not understand well enough."""
 
+import re
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
@@ -39,6 +40,10 @@ class ActionSuggestTopics(LoggingAction):
     """
 
     action_name = "action_suggest_topics"
+    # Whether two plausible topics are offered as buttons.
+    offers_buttons = True
+    # The reply to a message that is not about kyphoplasty.
+    unrelated_reply = "utter_default"
 
     async def run(
         self,
@@ -53,7 +58,7 @@ class ActionSuggestTopics(LoggingAction):
             responses = follow_up_answer(tracker.latest_message, last_topic, likeliest)
             return await self.replies_and_log(dispatcher, tracker, domain, responses)
         scored = scored_topics(tracker.latest_message)
-        if two_are_plausible(scored):
+        if self.offers_buttons and two_are_plausible(scored):
             buttons = [button_for(name) for name, _ in scored[:2]]
             await self.reply_and_log(
                 dispatcher,
@@ -63,7 +68,7 @@ class ActionSuggestTopics(LoggingAction):
                 [*buttons, SOMETHING_ELSE_BUTTON],
             )
             return []
-        reply = NOT_ON_PAGE if is_about_kyphoplasty(tracker) else "utter_default"
+        reply = NOT_ON_PAGE if is_about_kyphoplasty(tracker) else self.unrelated_reply
         await self.reply_and_log(dispatcher, tracker, domain, reply)
         return []
 
@@ -91,6 +96,58 @@ def is_about_kyphoplasty(tracker: Tracker) -> bool:
         reading.get("name") in RETRIEVAL_INTENTS
         and float(reading.get("confidence", 0.0)) >= MIN_PAGE_QUESTION_CONFIDENCE
     )
+
+
+# Words that point back at something said before ("what's it made of?",
+# "who looks at them?", "and what do they push through it").
+POINTS_BACK = re.compile(
+    r"\b(?:it|its|that|this|they|them|those|these)\b|^\W*and\b", re.IGNORECASE
+)
+
+
+def leans_on_an_answer(tracker: Tracker) -> bool:
+    """Whether a message follows a page answer and points back at it."""
+    user_event = latest_user_event(tracker) or {}
+    text = str(user_event.get("text") or "")
+    return bool(tracker.get_slot(LAST_TOPIC_SLOT)) and bool(POINTS_BACK.search(text))
+
+
+class ActionReplyStillUnclear(ActionSuggestTopics):
+    """An unclear message right after "did you mean…?" or an unclear reply.
+
+    No second set of buttons: a follow-up is answered, a message about
+    kyphoplasty gets the honest deferral with the number, any other the
+    redirect.
+    """
+
+    action_name = "action_reply_still_unclear"
+    offers_buttons = False
+    unrelated_reply = "utter_out_of_scope"
+
+
+class ActionRedirectUnrelated(ActionSuggestTopics):
+    """Redirects a message about something else, unless it leans on an answer.
+
+    After a page answer, a short question that points back at it ("what's it
+    made of?" after the cement) can read as unrelated to the classifiers,
+    which know no such phrasing; it is about kyphoplasty all the same, and is
+    treated as an unclear question: a follow-up, "did you mean…?", or the
+    honest deferral with the number, never the general redirect.
+    """
+
+    action_name = "action_redirect_unrelated"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[str, Any],
+    ) -> List[Dict[str, Any]]:
+        """The unclear message's reply when it leans on an answer, else the redirect."""
+        if leans_on_an_answer(tracker):
+            return await super().run(dispatcher, tracker, domain)
+        await self.reply_and_log(dispatcher, tracker, domain, "utter_out_of_scope")
+        return []
 
 
 class ActionDefaultReply(LoggingAction):

@@ -9,6 +9,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.clarification import (
     SOMETHING_ELSE_BUTTON,
     ActionDefaultReply,
+    ActionRedirectUnrelated,
+    ActionReplyStillUnclear,
     ActionSuggestTopics,
 )
 from actions.conversation_context import LAST_TOPIC_SLOT
@@ -158,6 +160,77 @@ async def test_falls_back_to_the_general_reply_with_nothing_to_suggest(
     )
 
     assert await suggested(tracker, domain, log_writer) == ["utter_default"]
+
+
+# Written for this test: read as unrelated, with or without an answer before.
+@pytest.mark.parametrize(
+    ("text", "last_topic", "response"),
+    [
+        # Points back at the cement answer: about kyphoplasty after all.
+        ("and is it hard like stone", "faq/cement", "utter_question_not_on_page"),
+        ("who checks those?", "faq/xray_assessment", "utter_question_not_on_page"),
+        # Unrelated, even after an answer.
+        ("any good pizza near you", "faq/cement", "utter_out_of_scope"),
+        # Pointing back at nothing: no answer came before.
+        ("is it going to snow", None, "utter_out_of_scope"),
+    ],
+)
+@pytest.mark.asyncio
+async def test_unrelated_unless_it_leans_on_an_answer(
+    domain: Dict[str, Any],
+    log_writer: LogWriter,
+    text: str,
+    last_topic: Optional[str],
+    response: str,
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_parsed_as(
+        parse_data(
+            text,
+            [("out_of_scope", 0.8), ("faq", 0.15)],
+            [("faq/cement", 0.3), ("faq/balloon", 0.25)],
+        ),
+        {LAST_TOPIC_SLOT: last_topic},
+    )
+
+    await ActionRedirectUnrelated(writer=log_writer).run(dispatcher, tracker, domain)
+
+    assert [message["response"] for message in dispatcher.messages] == [response]
+
+
+# Written for this test: unclear again, right after "did you mean…?".
+@pytest.mark.parametrize(
+    ("text", "page_confidence", "last_topic", "response"),
+    [
+        # Two plausible topics, but no second set of buttons.
+        ("the hour thing again", 0.9, None, "utter_question_not_on_page"),
+        # Goes on about the answer before.
+        ("and what goes in after", 0.3, "faq/balloon", "utter_question_not_on_page"),
+        ("the one about my cat", 0.3, None, "utter_out_of_scope"),
+    ],
+)
+@pytest.mark.asyncio
+async def test_still_unclear_gets_no_second_suggestions(
+    domain: Dict[str, Any],
+    log_writer: LogWriter,
+    text: str,
+    page_confidence: float,
+    last_topic: Optional[str],
+    response: str,
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_parsed_as(
+        parse_data(
+            text,
+            [("nlu_fallback", 0.5), ("faq", page_confidence)],
+            [("faq/duration", 0.5), ("faq/hospital_stay", 0.3), ("faq/walking", 0.2)],
+        ),
+        {LAST_TOPIC_SLOT: last_topic},
+    )
+
+    await ActionReplyStillUnclear(writer=log_writer).run(dispatcher, tracker, domain)
+
+    assert [message["response"] for message in dispatcher.messages] == [response]
 
 
 @pytest.mark.asyncio
