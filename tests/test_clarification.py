@@ -1,6 +1,6 @@
 """The "did you mean…?" action, run with real rasa-sdk trackers."""
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple, Type
 
 import pytest
 from rasa_sdk import Tracker
@@ -25,11 +25,14 @@ from tests.support.trackers import parse_data, tracker_parsed_as
 
 
 async def suggested(
-    tracker: Tracker, domain: Dict[str, Any], log_writer: LogWriter
+    tracker: Tracker,
+    domain: Dict[str, Any],
+    log_writer: LogWriter,
+    action: Type[ActionSuggestTopics] = ActionSuggestTopics,
 ) -> List[str]:
-    """The responses `action_suggest_topics` sends for the tracker's message."""
+    """The responses `action_suggest_topics` (or a variant) sends for the message."""
     dispatcher = CollectingDispatcher()
-    await ActionSuggestTopics(writer=log_writer).run(dispatcher, tracker, domain)
+    await action(writer=log_writer).run(dispatcher, tracker, domain)
     return [message["response"] for message in dispatcher.messages]
 
 
@@ -183,7 +186,6 @@ async def test_unrelated_unless_it_leans_on_an_answer(
     last_topic: Optional[str],
     response: str,
 ) -> None:
-    dispatcher = CollectingDispatcher()
     tracker = tracker_parsed_as(
         parse_data(
             text,
@@ -193,9 +195,9 @@ async def test_unrelated_unless_it_leans_on_an_answer(
         {LAST_TOPIC_SLOT: last_topic},
     )
 
-    await ActionRedirectUnrelated(writer=log_writer).run(dispatcher, tracker, domain)
+    replies = await suggested(tracker, domain, log_writer, ActionRedirectUnrelated)
 
-    assert [message["response"] for message in dispatcher.messages] == [response]
+    assert replies == [response]
 
 
 # Written for this test: unclear again, right after "did you mean…?".
@@ -218,7 +220,6 @@ async def test_still_unclear_gets_no_second_suggestions(
     last_topic: Optional[str],
     response: str,
 ) -> None:
-    dispatcher = CollectingDispatcher()
     tracker = tracker_parsed_as(
         parse_data(
             text,
@@ -228,9 +229,9 @@ async def test_still_unclear_gets_no_second_suggestions(
         {LAST_TOPIC_SLOT: last_topic},
     )
 
-    await ActionReplyStillUnclear(writer=log_writer).run(dispatcher, tracker, domain)
+    replies = await suggested(tracker, domain, log_writer, ActionReplyStillUnclear)
 
-    assert [message["response"] for message in dispatcher.messages] == [response]
+    assert replies == [response]
 
 
 @pytest.mark.asyncio
