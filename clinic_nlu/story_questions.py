@@ -9,8 +9,8 @@ alone is plain. Two components around the classifiers handle it:
 - `StoryQuestionCopies`, early in the pipeline, adds to the batch a copy of
   each message of several sentences (or clauses) that holds only its
   questions (the sentences ending in "?", failing those the ones that ask
-  without it: `question_sentences.py`), marked with the position of its story. The
-  tokenizer, featurizers, classifiers and fallbacks then read both.
+  without it: `question_sentences.py`), marked with the position of its
+  story. The tokenizer, featurizers, classifiers and fallbacks read both.
 - `StoryQuestionReadings`, after the fallbacks, drops the copies; where the
   story's reading is unsure (`nlu_fallback`) and its questions' reading is a
   sure answer from the page or an honest deferral (`faq/...`,
@@ -26,7 +26,10 @@ from __future__ import annotations
 from typing import Dict, List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
+from rasa.nlu.constants import (
+    RESPONSE_SELECTOR_PROPERTY_NAME,
+    RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
+)
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -36,8 +39,6 @@ from clinic_nlu.vocabulary import FALLBACK_INTENT
 
 # Marks a questions-only copy with the position of its story in the batch.
 STORY_POSITION = "story_position"
-# The readings a story may take from its questions: intents with topics.
-ANSWERING_INTENTS = frozenset({"faq", "not_covered"})
 # Button payloads ("/affirm") are intents already, never stories.
 PAYLOAD_PREFIX = "/"
 
@@ -91,9 +92,13 @@ class StoryQuestionReadings(StatelessComponent):
 
     @staticmethod
     def _questions_decide(story: Message, questions: Message) -> bool:
+        """Whether the story is unsure and its questions read as an intent with
+        topics (`faq`, `not_covered`): an answer or an honest deferral."""
+        selection = questions.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
+        with_topics = selection.get(RESPONSE_SELECTOR_RETRIEVAL_INTENTS, [])
         return (
             intent_name(story) == FALLBACK_INTENT
-            and intent_name(questions) in ANSWERING_INTENTS
+            and intent_name(questions) in with_topics
         )
 
     @staticmethod
