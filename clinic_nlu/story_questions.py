@@ -41,13 +41,19 @@ from clinic_nlu.vocabulary import FALLBACK_INTENT
 STORY_POSITION = "story_position"
 # Button payloads ("/affirm") are intents already, never stories.
 PAYLOAD_PREFIX = "/"
+# A story tells this many words or more besides its questions; "hi, how long
+# does it take?" or "sorry to bother you, is it surgery?" is a question, and
+# reading it twice would cost a second pass through the pipeline for nothing.
+MIN_STORY_WORDS = 5
 
 
 def questions_only(text: str) -> str:
     """A message's question sentences, when it is a story that has some; else ""."""
     if text.startswith(PAYLOAD_PREFIX):
         return ""
-    return " ".join(asking_sentences(text))
+    questions = " ".join(asking_sentences(text))
+    told = len(text.split()) - len(questions.split())
+    return questions if told >= MIN_STORY_WORDS else ""
 
 
 def intent_name(message: Message) -> str:

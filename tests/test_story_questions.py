@@ -23,12 +23,16 @@ STORY = (
     [
         (STORY, "Will they keep him overnight?"),
         (
-            "She is 79. Is she too old? What about her heart?",
+            "She is 79 and lives alone. Is she too old? What about her heart?",
             "Is she too old? What about her heart?",
         ),
         ("will they keep him overnight?", ""),
         ("He fell in March. The scan showed a crushed vertebra.", ""),
         ("/affirm", ""),
+        # A greeting or an apology is not a story.
+        ("hi, will they keep him overnight?", ""),
+        ("sorry to bother you, is it surgery?", ""),
+        ("Hello! Is it surgery?", ""),
     ],
 )
 def test_questions_only_of_a_story(text: str, questions: str) -> None:
