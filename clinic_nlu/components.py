@@ -215,6 +215,11 @@ def _with_placeholder(text: str) -> str:
     return f"{text[: span[0]]}{PHONE_PLACEHOLDER}{text[span[1] :]}"
 
 
+def intent_name(message: Message) -> str:
+    """The message's intent as the pipeline has read it so far ("" if none)."""
+    return str((message.get(INTENT) or {}).get(INTENT_NAME_KEY, ""))
+
+
 def override_intent(message: Message, intent_name: str, confidence: float) -> None:
     """Makes `intent_name` the message's intent, first in its ranking."""
     forced = {INTENT_NAME_KEY: intent_name, PREDICTED_CONFIDENCE_KEY: confidence}

@@ -21,7 +21,6 @@ from rasa.nlu.constants import (
 )
 from rasa.shared.nlu.constants import (
     INTENT,
-    INTENT_NAME_KEY,
     INTENT_RESPONSE_KEY,
     PREDICTED_CONFIDENCE_KEY,
     TEXT,
@@ -29,7 +28,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from clinic_facts import PROCEDURE_ORDER
-from clinic_nlu.components import ConfiguredComponent, override_intent
+from clinic_nlu.components import ConfiguredComponent, intent_name, override_intent
 from clinic_nlu.vocabulary import NEXT_STEP_INTENT
 
 FAQ_INTENT = "faq"
@@ -89,9 +88,8 @@ class NextStepQuestions(ConfiguredComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         """Sets `follow_up_next` on page questions that ask what follows a step."""
         for message in messages:
-            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             if (
-                intent == FAQ_INTENT
+                intent_name(message) == FAQ_INTENT
                 and named_step(message, self._min_confidence)
                 and asks_what_follows(str(message.get(TEXT) or ""))
             ):

@@ -23,17 +23,17 @@ what the question's "it" or "that" is.
 
 from __future__ import annotations
 
-from typing import Dict, List
+from typing import List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.constants import (
     RESPONSE_SELECTOR_PROPERTY_NAME,
     RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
 )
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from clinic_nlu.components import StatelessComponent
+from clinic_nlu.components import StatelessComponent, intent_name
 from clinic_nlu.question_sentences import asking_sentences
 from clinic_nlu.vocabulary import FALLBACK_INTENT
 
@@ -54,11 +54,6 @@ def questions_only(text: str) -> str:
     questions = " ".join(asking_sentences(text))
     told = len(text.split()) - len(questions.split())
     return questions if told >= MIN_STORY_WORDS else ""
-
-
-def intent_name(message: Message) -> str:
-    """The message's intent as the pipeline has read it so far."""
-    return str((message.get(INTENT) or {}).get(INTENT_NAME_KEY, ""))
 
 
 @DefaultV1Recipe.register(
@@ -109,9 +104,5 @@ class StoryQuestionReadings(StatelessComponent):
 
     @staticmethod
     def _take_reading(story: Message, questions: Message) -> None:
-        reading: Dict[str, object] = {
-            key: questions.get(key)
-            for key in (INTENT, INTENT_RANKING_KEY, RESPONSE_SELECTOR_PROPERTY_NAME)
-        }
-        for key, value in reading.items():
-            story.set(key, value, add_to_output=True)
+        for key in (INTENT, INTENT_RANKING_KEY, RESPONSE_SELECTOR_PROPERTY_NAME):
+            story.set(key, questions.get(key), add_to_output=True)

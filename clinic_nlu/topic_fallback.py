@@ -34,15 +34,13 @@ from rasa.nlu.constants import (
 )
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
-    INTENT,
-    INTENT_NAME_KEY,
     INTENT_RESPONSE_KEY,
     PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from clinic_nlu.components import ConfiguredComponent, override_intent
+from clinic_nlu.components import ConfiguredComponent, intent_name, override_intent
 from clinic_nlu.selector_output import answer
 from clinic_nlu.vocabulary import OUT_OF_SCOPE_INTENT, is_about_kyphoplasty
 
@@ -54,8 +52,9 @@ NOT_COVERED_INTENT = "not_covered"
 def topic_confidence(message: Message) -> Optional[float]:
     """The ResponseSelector's confidence in its topic, if the intent has topics."""
     selection: Dict[str, Any] = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
-    intent_name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-    if intent_name not in selection.get(RESPONSE_SELECTOR_RETRIEVAL_INTENTS, []):
+    if intent_name(message) not in selection.get(
+        RESPONSE_SELECTOR_RETRIEVAL_INTENTS, []
+    ):
         return None
     default = selection.get(RESPONSE_SELECTOR_DEFAULT_INTENT, {})
     response = default.get(RESPONSE_SELECTOR_PREDICTION_KEY, {})
@@ -68,7 +67,7 @@ def deferral_for_not_covered(message: Message) -> None:
     Rasa's retrieval action reads the selector's output under the intent's
     own name before the shared "default" one.
     """
-    if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != NOT_COVERED_INTENT:
+    if intent_name(message) != NOT_COVERED_INTENT:
         return
     selection: Dict[str, Any] = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
     default_ranking = selection.get(RESPONSE_SELECTOR_DEFAULT_INTENT, {}).get(
@@ -119,9 +118,8 @@ class TopicFallback(ConfiguredComponent):
         for message in messages:
             deferral_for_not_covered(message)
             confidence = topic_confidence(message)
-            intent_name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             if (confidence is not None and confidence < self.threshold) or (
-                intent_name == OUT_OF_SCOPE_INTENT
+                intent_name(message) == OUT_OF_SCOPE_INTENT
                 and is_about_kyphoplasty(message.get(TEXT) or "")
             ):
                 override_intent(

@@ -18,7 +18,6 @@ from typing import Any, Dict, List
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
-    INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
@@ -26,7 +25,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from clinic_nlu.components import ConfiguredComponent, override_intent
+from clinic_nlu.components import ConfiguredComponent, intent_name, override_intent
 from clinic_nlu.vocabulary import OUT_OF_SCOPE_INTENT, likeliest_reading
 
 BOOKING_INTENT = "request_appointment"
@@ -67,7 +66,7 @@ class UnsureBookingRequests(ConfiguredComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         """Sets `request_appointment` on unsure messages that are booking requests."""
         for message in messages:
-            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            intent = intent_name(message)
             if intent not in UNSURE_INTENTS:
                 continue
             leans = intent == DEFAULT_NLU_FALLBACK_INTENT_NAME and self._leans(message)
