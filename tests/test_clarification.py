@@ -337,3 +337,32 @@ async def test_an_unsure_follow_up_after_an_answer_is_answered_in_context(
     )
 
     assert await suggested(tracker, domain, log_writer) == responses
+
+
+# Written for this test: read as unrelated, "what colour is it?" points back
+# at the answer just given, and gets the honest deferral, not the redirect.
+def test_an_unrelated_reading_after_an_answer_gets_the_deferral_through_the_webhook(
+    assistant: AssistantServers, domain: Dict[str, Any]
+) -> None:
+    assistant.say("colour-after-answer", TOPIC_QUESTIONS["faq/cement"])
+    after_answer = assistant.say("colour-after-answer", "what colour is it?")
+    first_thing = assistant.say("colour-first", "what colour is it?")
+
+    assert [reply["text"] for reply in after_answer] == [
+        response_text(domain, "utter_question_not_on_page")
+    ]
+    assert [reply["text"] for reply in first_thing] == [
+        response_text(domain, "utter_out_of_scope")
+    ]
+
+
+def test_still_unclear_about_kyphoplasty_gets_the_deferral_through_the_webhook(
+    assistant: AssistantServers, domain: Dict[str, Any]
+) -> None:
+    assistant.say("still-unclear", "the hour thing")
+    replies = assistant.say("still-unclear", "the back thing hmm")
+
+    assert [reply["text"] for reply in replies] == [
+        response_text(domain, "utter_question_not_on_page")
+    ]
+    assert "buttons" not in replies[0]
