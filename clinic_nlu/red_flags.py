@@ -159,11 +159,25 @@ _PROCEDURE = (
     r"|\b(?:had|got)\s+(?:mine|it)\s+done\b|\bhad\s+mine\b"
 )
 
+# A blow to the head, and the signs that make it an emergency: confusion,
+# drowsiness, vomiting, bleeding, a seizure. Either alone is an everyday
+# message ("I'm confused about the cost", "he hit his head last year").
+_HEAD_BLOW = (
+    r"\b(?:hit|hits|bumped|banged|bashed|struck|smacked|cracked|whacked)\s+"
+    r"(?:\w+\s+){0,2}head\b|\bhead\s+(?:injury|wound|trauma|first)\b"
+)
+_HEAD_INJURY_SIGNS = (
+    r"\b(?:confus\w*|disorient\w*|dazed|groggy|drowsy|vomit\w*|throwing up|"
+    r"threw up|bleed\w*|blood\w*|seizure\w*|slurr\w*|not acting like|"
+    r"(?:can'?t|cannot|doesn'?t|does not)\s+(?:remember|recogni[sz]e|know where))"
+)
+
 # Patterns that flag a message only together, in any order; the first is
 # the symptom, which must not be denied.
 SYMPTOM_COMBINATIONS = (
     # A fever around the procedure: possibly an infection.
     _compile(_FEVER, _PROCEDURE),
+    _compile(_HEAD_INJURY_SIGNS, _HEAD_BLOW),
 )
 
 # Severe pain, or being unable to stand, walk or move, after a fall is a red

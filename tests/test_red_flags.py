@@ -54,6 +54,10 @@ from clinic_nlu.red_flags import is_red_flag
         "my legs went numb in the car, what if it is nerve damage?",
         "will there be a nurse on call? my husband collapsed",
         "is a lot of swelling normal? her wound is oozing",
+        # A blow to the head with a sign that it is serious.
+        "nana slipped on the porch, smacked her head and is kind of dazed",
+        "he knocked into the door frame, bashed his head, and now he vomited twice",
+        "my wife whacked her head getting out of the car and seems disoriented",
     ],
 )
 def test_emergencies_are_flagged(text: str) -> None:
@@ -66,6 +70,10 @@ def test_emergencies_are_flagged(text: str) -> None:
         "how long does kyphoplasty take",
         "when can I walk after the procedure",
         "my kid has a fever",
+        "I'm a bit confused about which doctor does the procedure",
+        "he hit his head when he fell two years ago, never confused since",
+        "what if she hits her head and gets dizzy and confused?",
+        "she bumped her head on the shelf, she's fine, is the recovery long?",
         "I fell last month, can kyphoplasty help",
         "is it ok to stand after the fall?",
         "is it done after a fall?",
