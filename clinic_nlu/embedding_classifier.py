@@ -21,6 +21,14 @@ set the regression corrected those and left every unrelated question out
 of scope. `encoder_layers` runs only the model's first layers, cheaper and
 less accurate. It reads the text with typos corrected, when
 `clinic_nlu/spelling.py` corrected any.
+
+A sure label of an intent in `dispute_when_sure` is embedded too, but mixed
+only when the regression is sure (`dispute_above`) of another label: sure of
+the cement step for "what is the cement made of?", or of an accident's
+answer for a question on showering, the classifiers were mostly wrong where
+the regression disagreed, and where it agreed a mix only made them unsure.
+At `certain_above` or more the classifiers were right, and the embedding
+is spared.
 """
 
 from __future__ import annotations
@@ -72,6 +80,9 @@ REGULARISATION_KEY = "regularisation"
 SKIP_ABOVE_KEY = "skip_above"
 ENCODER_LAYERS_KEY = "encoder_layers"
 CHECK_WHEN_SURE_KEY = "check_when_sure"
+DISPUTE_WHEN_SURE_KEY = "dispute_when_sure"
+DISPUTE_ABOVE_KEY = "dispute_above"
+CERTAIN_ABOVE_KEY = "certain_above"
 QUESTION_WEIGHT_KEY = "question_weight"
 # As many labels as DIET and the ResponseSelector rank by default.
 RANKING_LENGTH = 10
@@ -149,6 +160,9 @@ class EmbeddingClassifier(GraphComponent):
             REGULARISATION_KEY: 10.0,
             SKIP_ABOVE_KEY: 0.9,
             CHECK_WHEN_SURE_KEY: [OUT_OF_SCOPE_INTENT],
+            DISPUTE_WHEN_SURE_KEY: [],
+            DISPUTE_ABOVE_KEY: 0.5,
+            CERTAIN_ABOVE_KEY: 1.0,
             QUESTION_WEIGHT_KEY: 0.5,
             ENCODER_LAYERS_KEY: 6,
         }
@@ -166,6 +180,7 @@ class EmbeddingClassifier(GraphComponent):
         """Keeps the config and, once trained or loaded, the regression."""
         self._config = {**self.get_default_config(), **config}
         self._check_when_sure = frozenset(self._config[CHECK_WHEN_SURE_KEY])
+        self._dispute_when_sure = frozenset(self._config[DISPUTE_WHEN_SURE_KEY])
         self._model_storage = model_storage
         self._resource = resource
         self._labels = labels or []
@@ -284,9 +299,7 @@ class EmbeddingClassifier(GraphComponent):
             text = message.get(CORRECTED_TEXT) or message.get(TEXT)
             if not ours or not text:
                 continue
-            if self._sure_enough(ours):
-                continue
-            theirs = self.probabilities(str(text))
+            theirs = self._second_opinion(ours, str(text))
             if theirs:
                 self._set_prediction(
                     message,
@@ -294,11 +307,26 @@ class EmbeddingClassifier(GraphComponent):
                 )
         return messages
 
-    def _sure_enough(self, ours: Distribution) -> bool:
-        """Whether the classifiers' likeliest label stands without the embedding."""
+    def _second_opinion(self, ours: Distribution, text: str) -> Distribution:
+        """The regression's distribution where it is to be mixed in, else empty.
+
+        Not even computed where the classifiers are sure, unless their label
+        is one to check, or one to dispute and below `certain_above`.
+        """
         label, confidence = max(ours.items(), key=lambda item: item[1])
+        names = {label, intent_of(label)}
         sure = confidence >= float(self._config[SKIP_ABOVE_KEY])
-        return sure and label not in self._check_when_sure
+        if not sure or names & self._check_when_sure:
+            return self.probabilities(text)
+        certain = confidence >= float(self._config[CERTAIN_ABOVE_KEY])
+        if certain or not names & self._dispute_when_sure:
+            return {}
+        theirs = self.probabilities(text)
+        if not theirs:
+            return {}
+        their_label, their_confidence = max(theirs.items(), key=lambda item: item[1])
+        disputed = their_confidence >= float(self._config[DISPUTE_ABOVE_KEY])
+        return theirs if disputed and their_label != label else {}
 
     def _set_prediction(self, message: Message, labels: Distribution) -> None:
         selection: Dict[str, Any] = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}

@@ -88,12 +88,13 @@ def test_the_mix_weighs_both_opinions() -> None:
     )
 
 
+def no_embedding(_: EmbeddingClassifier, text: str) -> Dict[str, float]:
+    raise AssertionError("embedded a message the classifiers were sure of")
+
+
 def test_a_sure_message_is_left_alone_without_embedding_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def no_embedding(_: EmbeddingClassifier, text: str) -> Dict[str, float]:
-        raise AssertionError("embedded a message the classifiers were sure of")
-
     monkeypatch.setattr(EmbeddingClassifier, "probabilities", no_embedding)
     message = parsed({"faq": 0.99, "greet": 0.01}, {"faq/duration": 0.97})
     before = dict(message.data)
@@ -116,6 +117,52 @@ def test_a_sure_out_of_scope_reading_is_still_checked(
         "name": "not_covered",
         "confidence": pytest.approx(aftercare),
     }
+
+
+@pytest.mark.parametrize(
+    ("regression", "disputed"),
+    [
+        ({"not_covered/lasting_results": 0.8, "faq/duration": 0.2}, True),
+        ({"not_covered/lasting_results": 0.45, "faq/duration": 0.1}, False),
+        ({"faq/duration": 0.8, "not_covered/lasting_results": 0.2}, False),
+    ],
+)
+def test_a_sure_page_topic_is_mixed_only_where_the_regression_disputes_it(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    regression: Dict[str, float],
+    disputed: bool,
+) -> None:
+    regression_gives(monkeypatch, regression)
+    message = parsed({"faq": 0.99, "greet": 0.01}, {"faq/duration": 1.0})
+    before = dict(message.data)
+    disputing = classifier(
+        tmp_path, skip_above=0.9, dispute_when_sure=["faq"], dispute_above=0.5
+    )
+    disputing.process([message])
+
+    # ours: faq/duration 0.99, greet 0.01
+    lasting_results = 0.7 * regression["not_covered/lasting_results"]
+    if disputed:
+        assert message.get("intent") == {
+            "name": "not_covered",
+            "confidence": pytest.approx(lasting_results),
+        }
+    else:
+        assert message.data == before
+
+
+def test_a_certain_page_topic_is_not_disputed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(EmbeddingClassifier, "probabilities", no_embedding)
+    message = parsed({"faq": 0.995, "greet": 0.005}, {"faq/duration": 1.0})
+    before = dict(message.data)
+    disputing = classifier(
+        tmp_path, skip_above=0.9, dispute_when_sure=["faq"], certain_above=0.99
+    )
+    disputing.process([message])
+    assert message.data == before
 
 
 def test_an_unsure_message_gets_intent_and_topic_from_the_mix(
