@@ -83,6 +83,10 @@ def test_red_flag_gets_911_first_even_inside_a_question(
     [
         "his legs went numb at lunch, what if that is from the cement?",
         "will there be someone who can call me? my wife just fainted",
+        # A blow to the head with a sign that it is serious, in a family's story.
+        "my father is 80 and has a fractured vertebra, tonight he tripped on the "
+        "rug, banged his head on the table and now he is drowsy and confused, "
+        "will his kyphoplasty have to wait?",
     ],
 )
 def test_a_report_beside_a_general_question_gets_911_first(
