@@ -1,6 +1,6 @@
 """End to end: the trained assistant over its real REST webhook and action server."""
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Set
 
 import pytest
 
@@ -125,23 +125,41 @@ def test_an_unclear_story_gets_the_answer_to_its_question(
     ]
 
 
-def test_an_unclear_story_asking_beyond_the_page_gets_the_honest_deferral(
-    assistant: AssistantServers, domain: Dict[str, Any]
-) -> None:
-    deferrals = {
+def honest_deferrals(domain: Dict[str, Any]) -> Set[str]:
+    """The replies for subjects the page does not cover, each with the number."""
+    return {
         response_text(domain, name)
         for name in domain["responses"]
         if name.startswith("utter_not_covered/")
     }
 
+
+def test_an_unclear_story_asking_beyond_the_page_gets_the_honest_deferral(
+    assistant: AssistantServers, domain: Dict[str, Any]
+) -> None:
     replies = assistant.say(
         "story-warfarin",
         "Mum's scan showed a squashed vertebra after she fell in the garden. The "
         "specialist talked about kyphoplasty. Is it safe with her being on warfarin?",
     )
 
-    assert replies[0]["text"] in deferrals
+    assert replies[0]["text"] in honest_deferrals(domain)
     assert PHONE in replies[0]["text"]
+
+
+# Written for this test: the classifiers were sure this was the accident
+# answer; the sentence embeddings dispute it (clinic_nlu/embedding_classifier.py).
+def test_a_sure_page_topic_the_embeddings_dispute_is_not_answered(
+    assistant: AssistantServers, domain: Dict[str, Any]
+) -> None:
+    replies = assistant.say(
+        "disputed-shower",
+        "can i take a shower after kyphoplasty or keep the site dry? 57, "
+        "fractured a vertebra falling off my motorbike",
+    )
+
+    assert replies[0]["text"] != response_text(domain, "utter_faq/after_accident")
+    assert replies[0]["text"] in honest_deferrals(domain)
 
 
 def test_appointment_request_gives_the_phone_number_first(

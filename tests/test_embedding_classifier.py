@@ -92,13 +92,26 @@ def no_embedding(_: EmbeddingClassifier, text: str) -> Dict[str, float]:
     raise AssertionError("embedded a message the classifiers were sure of")
 
 
+@pytest.mark.parametrize(
+    ("intents", "config"),
+    [
+        ({"faq": 0.99, "greet": 0.01}, {}),
+        # Certain, though page topics are disputed.
+        ({"faq": 0.995, "greet": 0.005}, {"dispute_when_sure": ["faq"]}),
+    ],
+)
 def test_a_sure_message_is_left_alone_without_embedding_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    intents: Dict[str, float],
+    config: Dict[str, Any],
 ) -> None:
     monkeypatch.setattr(EmbeddingClassifier, "probabilities", no_embedding)
-    message = parsed({"faq": 0.99, "greet": 0.01}, {"faq/duration": 0.97})
+    message = parsed(intents, {"faq/duration": 1.0})
     before = dict(message.data)
-    classifier(tmp_path, skip_above=0.9).process([message])
+    classifier(tmp_path, skip_above=0.9, certain_above=0.99, **config).process(
+        [message]
+    )
     assert message.data == before
 
 
@@ -150,19 +163,6 @@ def test_a_sure_page_topic_is_mixed_only_where_the_regression_disputes_it(
         }
     else:
         assert message.data == before
-
-
-def test_a_certain_page_topic_is_not_disputed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(EmbeddingClassifier, "probabilities", no_embedding)
-    message = parsed({"faq": 0.995, "greet": 0.005}, {"faq/duration": 1.0})
-    before = dict(message.data)
-    disputing = classifier(
-        tmp_path, skip_above=0.9, dispute_when_sure=["faq"], certain_above=0.99
-    )
-    disputing.process([message])
-    assert message.data == before
 
 
 def test_an_unsure_message_gets_intent_and_topic_from_the_mix(
