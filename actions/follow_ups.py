@@ -96,6 +96,13 @@ STEP_WORDS: Dict[str, re.Pattern[str]] = {
         strict=True,
     )
 }
+# The whole procedure named as what is over ("what happens after the
+# procedure ends?"): what follows it on the page is the recovery.
+WHOLE_PROCEDURE = re.compile(
+    r"\b(?:the|this|my|his|her|a) (?:procedure|surgery|operation)\b|\bkyphoplas",
+    re.IGNORECASE,
+)
+WHOLE_PROCEDURE_TOPIC = "faq/procedure_steps"
 # "After that" points back at the last answer: a step the message names is
 # then the one expected next ("what's next after that, when do I get to
 # leave?": the stay), not one to go past.
@@ -137,6 +144,11 @@ def mentioned_step(text: str) -> Optional[str]:
 def asks_what_follows_a_named_step(text: str) -> bool:
     """Whether a message asks what comes after the step it names."""
     return AFTER_NAMED_STEP.search(text) is not None and not AFTER_THAT.search(text)
+
+
+def follows_the_whole_procedure(text: str) -> bool:
+    """Whether a message asks what comes after the procedure as a whole."""
+    return asks_what_follows_a_named_step(text) and bool(WHOLE_PROCEDURE.search(text))
 
 
 def describes_age_or_health(text: str) -> bool:
@@ -187,7 +199,8 @@ def follow_up_answer(
     the named one (named by its words, else by its topic), not the same
     answer again; "then they numb you?", "the tube, then the balloon?" or
     "what's next after that, the stay?" asks about the (latest) step it
-    names. A topic with nothing after it on the page ("what happens after the
+    names; "what happens after the procedure ends?" with no clear topic wants
+    what follows the procedure. A topic with nothing after it on the page ("what happens after the
     procedure?": recovery) is answered itself.
     Another person described by age or health, after a page answer, gets the
     age-and-health answer. `intent` is the follow-up's kind when it is not
@@ -208,6 +221,8 @@ def follow_up_answer(
         return [next_step_response(topic) if follows else f"utter_{topic}"]
     if intent == NEXT_STEP_INTENT and mentioned:
         return [f"utter_{mentioned}"]
+    if intent == NEXT_STEP_INTENT and follows_the_whole_procedure(text):
+        return [next_step_response(WHOLE_PROCEDURE_TOPIC)]
     if intent == SOMEONE_ELSE_INTENT and _page_question_for_a_described_person(
         text, topic, last_topic
     ):

@@ -119,7 +119,8 @@ SYMPTOMS = _compile(
     r"^(?!.*\b(?:(?:vertebr\w*|bones?|dis[ck]s?|spine)\s+(?:\w+\s+)?"
     r"|(?:it|which)\s+(?:\w+\s+){0,3})col+aps)"
     r".*(?<!from )\bcol+aps(?:e|ed|es|ing)\b"
-    r"(?!\s+(?:vertebra|vertebrae|bone|disc|disk|spine))",
+    r"(?!\s+(?:of\s+(?:the|a|an|my|his|her|their)\s+)?"
+    r"(?:vertebra|vertebrae|bone|disc|disk|spine))",
     r"\b(?:is|was|went|fell|became|knocked)\s+uncon(?:sc|c|s)ious\b",
     r"(?<!be )(?<!put )(?<!go )\buncon(?:sc|c|s)ious\b",
     r"\b(?:unresponsive|lost consciousness|won'?t wake up|keeled over|funny turn|"
@@ -199,8 +200,11 @@ _WEEKS_AGO = re.compile(
     re.IGNORECASE,
 )
 _NEW_PAIN = re.compile(
-    r"\b(?:sudden(?:ly)?|just|all of a sudden|right now|this morning|tonight|"
-    r"today|an hour ago|minutes ago|out of nowhere|now much worse|got worse)\b",
+    r"\b(?:sudden(?:ly)?|all of a sudden|right now|this morning|tonight|"
+    r"today|an hour ago|minutes ago|out of nowhere|now much worse|got worse)\b"
+    # "she just fell", not "I just need to know".
+    r"|\bjust\s+(?:now|fell|fallen|slipped|tripped|happened|crashed|collapsed|broke|"
+    r"landed|went down|had (?:a|the) (?:fall|accident))\b",
     re.IGNORECASE,
 )
 
@@ -226,6 +230,12 @@ _OVER = re.compile(
     r"before (?:christmas|thanksgiving|easter|the holidays)|easily|usually)\b",
     re.IGNORECASE,
 )
+# A symptom named as a time in the past: "lost his license after his stroke",
+# "since her heart attack" (unless the clause says it is new).
+_TIME_REFERENCE = re.compile(
+    r"\b(?:after|since|following|before)\s+(?:a|an|the|his|her|my|their|our)\s+$",
+    re.IGNORECASE,
+)
 _CLAUSE_BREAK = re.compile(r"[.;:!?,]|\b(?:but|just|except|and now|now)\b", re.I)
 _DENIAL_REACH = 40
 
@@ -238,8 +248,8 @@ _GENERAL_QUESTION = re.compile(
     r"\b(?:will|would)\s+there\s+be\b|\bis\s+there\s+(?:much|a lot of|lots of)\b|"
     r"\bif\s+(?:\w+\s+){0,3}?(?:get|gets|got|have|has|start|starts|develop|develops|"
     r"notice|notices|feel|feels|ever|becomes?|happens?)\b|"
-    r"\bcan\s+(?:you|i|it|kyphoplasty|the procedure|the cement)\s+(?:get|cause|give|"
-    r"lead)\b|"
+    r"\b(?:can|could|might|will|would)\s+(?:you|i|it|this|kyphoplasty|the procedure|"
+    r"the cement)\s+(?:get|cause|give|lead|leave|make)\b|"
     r"\b(?:do|does|can|could|will|would)\s+(?:\w+\s+){0,2}(?:patients?|people|anyone)\b",
     re.IGNORECASE,
 )
@@ -267,13 +277,14 @@ def _asked_in_general(text: str, match: Match[str]) -> bool:
 
 
 def _is_not_current(text: str, match: Match[str]) -> bool:
-    """Whether the symptom matched is denied, over, or a habit."""
+    """Whether the symptom matched is denied, over, a habit, or a past time."""
     before = _CLAUSE_BREAK.split(
         text[max(0, match.start() - _DENIAL_REACH) : match.start()]
     )
     after = _CLAUSE_BREAK.split(text[match.end() :])
     clause = before[-1] + match.group(0) + after[0]
-    return bool(_DENIAL.search(before[-1]) or _OVER.search(clause))
+    named_as_past = _TIME_REFERENCE.search(before[-1]) and not _NEW_PAIN.search(clause)
+    return bool(_DENIAL.search(before[-1]) or _OVER.search(clause) or named_as_past)
 
 
 def _reported(pattern: Pattern[str], text: str) -> bool:
@@ -308,7 +319,10 @@ TYPO_TARGETS = (
 )  # fmt: skip
 # Real words as close to a target as a typo is: never "corrected".
 _REAL_NEIGHBOURS = frozenset(
-    ("ladder", "blabber", "boozing", "conscious", "emergence", "passe")
+    (
+        "ladder", "blabber", "boozing", "conscious", "emergence", "passe",
+        "paralyze", "paralyse", "paralyzes", "paralyses",
+    )
 )
 _MIN_TYPO_LENGTH = 5
 _LONG_WORD = 9

@@ -166,6 +166,13 @@ async def test_the_action_answers_from_the_slot_and_remembers_the_new_topic(
             "utter_faq/recovery_overview",
             id="a-named-topic-with-nothing-after-it-is-answered-itself",
         ),
+        pytest.param(
+            "right, and what's in store once the operation is finished?",
+            [("faq/recovery_overview", 0.5), ("faq/walking", 0.3)],
+            "faq/pain_relief",
+            "utter_faq/recovery_overview",
+            id="what-follows-the-whole-procedure-when-no-topic-is-clear-is-recovery",
+        ),
     ],
 )
 async def test_a_what_comes_next_follow_up_that_names_a_topic(

@@ -58,6 +58,10 @@ from clinic_nlu.red_flags import is_red_flag
         "nana slipped on the porch, smacked her head and is kind of dazed",
         "he knocked into the door frame, bashed his head, and now he vomited twice",
         "my wife whacked her head getting out of the car and seems disoriented",
+        # "just" as something that has just happened; a stroke that is new.
+        "grandma just slipped in the hall and the pain is excruciating",
+        "my father had a stroke this morning, his face is drooping",
+        "he went down again after his stroke today and the pain is terrible",
     ],
 )
 def test_emergencies_are_flagged(text: str) -> None:
@@ -109,6 +113,17 @@ def test_emergencies_are_flagged(text: str) -> None:
         "no need to hurry, but when could we book?",
         "would there be any bleeding from where the tube goes in?",
         "is there a lot of swelling at the incision afterwards?",
+        # "just" that only softens a question, after weeks of bad pain.
+        "the pain's been awful for six weeks now since she slipped in the bath,"
+        " I just want to know when it eases",
+        # Paralysis asked about as a risk, not reported.
+        "my son worries, might it paralyze me?",
+        "could the procedure leave her paralyzed",
+        # A stroke or heart attack named as a time in the past.
+        "he walks with a cane since his stroke, can he still have kyphoplasty",
+        "my mum moved in with us following her heart attack; how long is the stay?",
+        # The collapse of a bone, not of a person.
+        "is the collapse of the vertebra reversed by the balloon?",
     ],
 )
 def test_ordinary_questions_are_not_flagged(text: str) -> None:

@@ -50,7 +50,13 @@ def test_copies_follow_the_batch_and_name_their_story() -> None:
     assert result[2].get(STORY_POSITION) == 1
 
 
-def read(text: str, intent: str, topic: str, position: int = -1) -> Message:
+def read(
+    text: str,
+    intent: str,
+    topic: str,
+    position: int = -1,
+    topic_confidence: float = 0.8,
+) -> Message:
     """A message as the classifiers and the fallbacks leave it."""
     data: Dict[str, Any] = {
         "text": text,
@@ -58,7 +64,12 @@ def read(text: str, intent: str, topic: str, position: int = -1) -> Message:
         "intent_ranking": [{"name": intent, "confidence": 0.9}],
         "response_selector": {
             "all_retrieval_intents": ["faq", "not_covered"],
-            "default": {"response": {"intent_response_key": topic, "confidence": 0.8}},
+            "default": {
+                "response": {
+                    "intent_response_key": topic,
+                    "confidence": topic_confidence,
+                }
+            },
         },
     }
     if position >= 0:
@@ -66,10 +77,18 @@ def read(text: str, intent: str, topic: str, position: int = -1) -> Message:
     return Message(data=data)
 
 
-def readings(story_intent: str, questions_intent: str) -> List[Message]:
+def readings(
+    story_intent: str, questions_intent: str, questions_sure_of_topic: float = 0.8
+) -> List[Message]:
     story = read(STORY, story_intent, "faq/walking")
-    questions = read("Will they keep him overnight?", questions_intent, "faq/x", 0)
-    return StoryQuestionReadings().process([story, questions])
+    questions = read(
+        "Will they keep him overnight?",
+        questions_intent,
+        "faq/x",
+        0,
+        questions_sure_of_topic,
+    )
+    return StoryQuestionReadings({}).process([story, questions])
 
 
 def test_an_unsure_story_takes_its_questions_sure_answer() -> None:
@@ -106,7 +125,30 @@ def test_other_readings_stand(story_intent: str, questions_intent: str) -> None:
     assert topic["intent_response_key"] == "faq/walking"
 
 
+@pytest.mark.parametrize("questions_intent", ["faq", "not_covered"])
+def test_questions_certain_of_another_topic_outweigh_a_sure_story(
+    questions_intent: str,
+) -> None:
+    (story,) = readings("faq", questions_intent, questions_sure_of_topic=0.95)
+
+    assert story.get("intent")["name"] == questions_intent
+    topic = story.get("response_selector")["default"]["response"]
+    assert topic["intent_response_key"] == "faq/x"
+
+
+@pytest.mark.parametrize(
+    ("story_intent", "questions_sure_of_topic"),
+    [("faq", 0.85), ("request_appointment", 0.95), ("follow_up_someone_else", 0.99)],
+)
+def test_a_sure_story_stands_against_questions_less_than_certain_or_a_booking(
+    story_intent: str, questions_sure_of_topic: float
+) -> None:
+    (story,) = readings(story_intent, "faq", questions_sure_of_topic)
+
+    assert story.get("intent")["name"] == story_intent
+
+
 def test_messages_without_copies_pass_unchanged() -> None:
     batch = [read("hello", "greet", "faq/walking"), read(STORY, "faq", "faq/x")]
 
-    assert StoryQuestionReadings().process(batch) == batch
+    assert StoryQuestionReadings({}).process(batch) == batch
