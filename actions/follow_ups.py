@@ -105,9 +105,10 @@ WHOLE_PROCEDURE = re.compile(
 WHOLE_PROCEDURE_TOPIC = "faq/procedure_steps"
 # "After that" points back at the last answer: a step the message names is
 # then the one expected next ("what's next after that, when do I get to
-# leave?": the stay), not one to go past.
+# leave?": the stay), not one to go past. "After it's inflated" names a step.
 AFTER_THAT = re.compile(
-    r"\b(?:after|once|past|following)\s+(?:that|this|it)\b", re.IGNORECASE
+    r"\b(?:after|once|past|following)\s+(?:that|this|it)\b(?!'s|\s+(?:is|has|was)\b)",
+    re.IGNORECASE,
 )
 # The ResponseSelector this sure of a follow-up's own topic answers that topic.
 MIN_NAMED_TOPIC_CONFIDENCE = 0.6

@@ -4,7 +4,7 @@ from typing import Any, Dict, List, Set
 
 import pytest
 
-from actions.topics import TOPIC_QUESTIONS
+from actions.topics import NOT_ON_PAGE, TOPIC_QUESTIONS
 from tests.support.servers import AssistantServers
 from tests.support.texts import response_text
 
@@ -126,11 +126,12 @@ def test_an_unclear_story_gets_the_answer_to_its_question(
 
 
 def honest_deferrals(domain: Dict[str, Any]) -> Set[str]:
-    """The replies for subjects the page does not cover, each with the number."""
+    """The replies for subjects the page does not cover, each with the number:
+    one per known subject, and the general one when no subject is clear."""
     return {
         response_text(domain, name)
         for name in domain["responses"]
-        if name.startswith("utter_not_covered/")
+        if name.startswith("utter_not_covered/") or name == NOT_ON_PAGE
     }
 
 

@@ -173,6 +173,13 @@ async def test_the_action_answers_from_the_slot_and_remembers_the_new_topic(
             "utter_faq/recovery_overview",
             id="what-follows-the-whole-procedure-when-no-topic-is-clear-is-recovery",
         ),
+        pytest.param(
+            "so once it's blown up, then what?",
+            [("not_covered/procedure_details", 0.5), ("faq/balloon", 0.3)],
+            "faq/balloon",
+            "utter_faq/cement",
+            id="after-it-is-in-a-named-state-names-a-step-not-the-last-answer",
+        ),
     ],
 )
 async def test_a_what_comes_next_follow_up_that_names_a_topic(
