@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conversation_context import LAST_TOPIC_SLOT
 from actions.exchange_log import LoggingAction, latest_user_event
 from actions.follow_ups import FOLLOW_UP_INTENTS, follow_up_answer
-from actions.suggestions import button_for, scored_topics, two_are_plausible
+from actions.suggestions import button_for, scored_topics, suggested_topics
 from actions.topics import NOT_ON_PAGE, RETRIEVAL_INTENTS
 from clinic_nlu.vocabulary import is_on_topic
 from clinic_nlu.vocabulary import likeliest_reading as likeliest_among
@@ -28,7 +28,8 @@ MIN_PAGE_QUESTION_CONFIDENCE = 0.5
 class ActionSuggestTopics(LoggingAction):
     """Asks "did you mean…?" only when two topics are both plausible.
 
-    Then the two likeliest topics are buttons, plus "Something else". Without
+    Then the two likeliest topics are buttons, plus "Something else"; two
+    steps of the procedure named by their words are both plausible. Without
     two plausible topics, a message about kyphoplasty or the clinic gets the
     honest "I can't answer that from the page" with the number, and any other
     message the general reply (what the assistant can help with, the number).
@@ -57,9 +58,10 @@ class ActionSuggestTopics(LoggingAction):
         if last_topic and likeliest in FOLLOW_UP_INTENTS:
             responses = follow_up_answer(tracker.latest_message, last_topic, likeliest)
             return await self.replies_and_log(dispatcher, tracker, domain, responses)
-        scored = scored_topics(tracker.latest_message)
-        if self.offers_buttons and two_are_plausible(scored):
-            buttons = [button_for(name) for name, _ in scored[:2]]
+        text = str(tracker.latest_message.get("text") or "")
+        topics = suggested_topics(text, scored_topics(tracker.latest_message))
+        if self.offers_buttons and topics:
+            buttons = [button_for(name) for name in topics]
             await self.reply_and_log(
                 dispatcher,
                 tracker,

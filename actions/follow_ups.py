@@ -112,16 +112,22 @@ AFTER_THAT = re.compile(
 )
 # The ResponseSelector this sure of a follow-up's own topic answers that topic.
 MIN_NAMED_TOPIC_CONFIDENCE = 0.6
+# Beside another person's age or health, the selector reads subjects into the
+# description ("my mum, who is 84": which doctor): only a topic this sure is
+# asked about besides the person.
+MIN_TOPIC_BESIDE_A_PERSON = 0.9
 
 
-def named_topic(parse_data: Mapping[str, Any]) -> Optional[str]:
+def named_topic(
+    parse_data: Mapping[str, Any], min_confidence: float = MIN_NAMED_TOPIC_CONFIDENCE
+) -> Optional[str]:
     """The topic a message names itself, when the ResponseSelector is sure of it."""
     ranking = selector_ranking(parse_data)
     if not ranking:
         return None
     top = ranking[0]
     topic = str(top.get("intent_response_key", ""))
-    confident = float(top.get("confidence", 0.0)) >= MIN_NAMED_TOPIC_CONFIDENCE
+    confident = float(top.get("confidence", 0.0)) >= min_confidence
     return topic if confident and topic in TOPICS else None
 
 
@@ -136,9 +142,14 @@ def step_by_number(text: str, last_topic: Optional[str]) -> Optional[str]:
     return PROCEDURE_STEPS[STEP_INDEX[number.lower()]]
 
 
+def named_steps(text: str) -> List[str]:
+    """The steps of the procedure a message names by their words, in page order."""
+    return [step for step, words in STEP_WORDS.items() if words.search(text)]
+
+
 def mentioned_step(text: str) -> Optional[str]:
     """The latest step of the procedure a message names by its words, if any."""
-    named = [step for step, words in STEP_WORDS.items() if words.search(text)]
+    named = named_steps(text)
     return named[-1] if named else None
 
 
@@ -201,8 +212,8 @@ def follow_up_answer(
     answer again; "then they numb you?", "the tube, then the balloon?" or
     "what's next after that, the stay?" asks about the (latest) step it
     names; "what happens after the procedure ends?" with no clear topic wants
-    what follows the procedure. A topic with nothing after it on the page ("what happens after the
-    procedure?": recovery) is answered itself.
+    what follows the procedure. A topic with nothing after it on the page
+    ("what happens after the procedure?": recovery) is answered itself.
     Another person described by age or health, after a page answer, gets the
     age-and-health answer. `intent` is the follow-up's kind when it is not
     the message's own (an unsure message most likely a follow-up).
@@ -225,7 +236,7 @@ def follow_up_answer(
     if intent == NEXT_STEP_INTENT and follows_the_whole_procedure(text):
         return [next_step_response(WHOLE_PROCEDURE_TOPIC)]
     if intent == SOMEONE_ELSE_INTENT and _page_question_for_a_described_person(
-        text, topic, last_topic
+        text, named_topic(parse_data, MIN_TOPIC_BESIDE_A_PERSON), last_topic
     ):
         return [f"utter_{SUITABILITY_FOR_SOMEONE_ELSE}"]
     if topic is not None:

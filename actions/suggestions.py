@@ -2,6 +2,7 @@
 
 from typing import Any, Dict, List, Tuple
 
+from actions.follow_ups import named_steps
 from actions.topics import (
     INTENT_TITLES,
     RETRIEVAL_INTENTS,
@@ -83,6 +84,21 @@ def two_are_plausible(scored: List[Scored]) -> bool:
         and second_score >= PLAUSIBLE_SECOND_SHARE * first_score
         and first_score + second_score >= PLAUSIBLE_PAIR_MASS
     )
+
+
+def suggested_topics(text: str, scored: List[Scored]) -> List[str]:
+    """The two topics "did you mean…?" offers, or none.
+
+    Two steps the message names by their words ("tube and balloon"), the
+    likeliest topic among them, are what the visitor meant, whichever topic
+    the classifiers rank second: the two likeliest of them. Otherwise the
+    two likeliest topics, when both are plausible.
+    """
+    named = set(named_steps(text))
+    steps = [name for name, _ in scored if name in named][:2]
+    if len(steps) == 2 and scored[0][0] in named:
+        return steps
+    return [name for name, _ in scored[:2]] if two_are_plausible(scored) else []
 
 
 def _is_suggestable(name: str) -> bool:

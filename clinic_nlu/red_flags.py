@@ -318,12 +318,10 @@ TYPO_TARGETS = (
     "pressure", "swollen", "unconscious", "weakness", "yellow",
 )  # fmt: skip
 # Real words as close to a target as a typo is: never "corrected".
-_REAL_NEIGHBOURS = frozenset(
-    (
-        "ladder", "blabber", "boozing", "conscious", "emergence", "passe",
-        "paralyze", "paralyse", "paralyzes", "paralyses",
-    )
-)
+_REAL_NEIGHBOURS = frozenset((
+    "ladder", "blabber", "boozing", "conscious", "emergence", "passe",
+    "paralyze", "paralyse", "paralyzes", "paralyses",
+))  # fmt: skip
 _MIN_TYPO_LENGTH = 5
 _LONG_WORD = 9
 _WORD = re.compile(r"[A-Za-z]+")

@@ -96,7 +96,7 @@ class StoryQuestionCopies(StatelessComponent):
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
 class StoryQuestionReadings(ConfiguredComponent):
-    """Gives a story its questions' reading where that is the better one; drops the copies."""
+    """Gives a story its questions' reading where that reads it better; drops copies."""
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:

@@ -7,7 +7,8 @@ booking reply given by mistake costs the visitor nothing (the number and an
 offer of a callback), while "I can't help with that" to someone asking for a
 person is the reply they came to avoid. So an unsure (or out-of-scope)
 message gets the booking reply when booking is its likeliest reading at a
-lower bar, or when its words ask for a person rather than the assistant.
+lower bar, or when its words ask for a person rather than the assistant
+(then also when it reads as a question the page does not cover).
 """
 
 from __future__ import annotations
@@ -45,6 +46,10 @@ MIN_CONFIDENCE_KEY = "min_confidence"
 # Readings under which a message may still be a booking request: the
 # fallback's, and out of scope (an ask for a person can read as unrelated).
 UNSURE_INTENTS = frozenset({DEFAULT_NLU_FALLBACK_INTENT_NAME, OUT_OF_SCOPE_INTENT})
+# A question the page does not cover that asks for a person ("is anybody
+# there from the office?") wants the number and a callback, not only the
+# number: the booking reply gives both.
+NOT_COVERED_INTENT = "not_covered"
 
 
 @DefaultV1Recipe.register(
@@ -67,7 +72,7 @@ class UnsureBookingRequests(ConfiguredComponent):
         """Sets `request_appointment` on unsure messages that are booking requests."""
         for message in messages:
             intent = intent_name(message)
-            if intent not in UNSURE_INTENTS:
+            if intent not in UNSURE_INTENTS | {NOT_COVERED_INTENT}:
                 continue
             leans = intent == DEFAULT_NLU_FALLBACK_INTENT_NAME and self._leans(message)
             if leans or asks_for_a_person(str(message.get(TEXT) or "")):

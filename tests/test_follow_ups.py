@@ -274,6 +274,12 @@ def test_a_persons_age_or_health_is_recognised(text: str, described: bool) -> No
             ["utter_not_covered/insurance"],
             id="a-subject-off-the-page-it-names-is-deferred",
         ),
+        pytest.param(
+            [("not_covered/doctors", 0.8), ("faq/age_health", 0.1)],
+            "faq/walking",
+            ["utter_faq/age_health"],
+            id="a-subject-off-the-page-less-than-sure-beside-the-person-is-not-asked",
+        ),
     ],
 )
 def test_someone_else_described_by_age(

@@ -1,8 +1,10 @@
 """Topic ranking for the "did you mean…?" step."""
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
-from actions.suggestions import button_for, likeliest_topics
+import pytest
+
+from actions.suggestions import button_for, likeliest_topics, suggested_topics
 from actions.topics import TOPIC_QUESTIONS
 
 
@@ -64,3 +66,36 @@ def test_topic_button_sends_its_question_as_text() -> None:
 
 def test_intent_button_sends_the_intent() -> None:
     assert button_for("request_appointment")["payload"] == "/request_appointment"
+
+
+@pytest.mark.parametrize(
+    ("text", "scored", "expected"),
+    [
+        pytest.param(
+            "tube and balloon",
+            [
+                ("faq/balloon", 0.45),
+                ("not_covered/procedure_details", 0.24),
+                ("faq/incision_tube", 0.18),
+            ],
+            ["faq/balloon", "faq/incision_tube"],
+            id="two-named-steps-are-offered-over-a-likelier-second-topic",
+        ),
+        pytest.param(
+            "when can I walk after the balloon and cement part",
+            [("faq/walking", 0.4), ("faq/balloon", 0.3), ("faq/cement", 0.2)],
+            ["faq/walking", "faq/balloon"],
+            id="named-steps-behind-a-likelier-topic-are-not-preferred",
+        ),
+        pytest.param(
+            "the cement one",
+            [("faq/cement", 0.45), ("faq/balloon", 0.1), ("faq/walking", 0.1)],
+            [],
+            id="one-named-step-without-a-plausible-second-offers-nothing",
+        ),
+    ],
+)
+def test_suggested_topics(
+    text: str, scored: List[Tuple[str, float]], expected: List[str]
+) -> None:
+    assert suggested_topics(text, scored) == expected

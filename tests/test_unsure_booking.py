@@ -52,6 +52,8 @@ def test_an_unsure_message_leaning_to_booking_becomes_a_booking_request() -> Non
         ),
         # Not a fallback: the classifiers decided.
         ("faq", [("faq", 0.8), ("request_appointment", 0.15)]),
+        # Beyond the page, asking for no person.
+        ("not_covered", [("not_covered", 0.8), ("request_appointment", 0.15)]),
     ],
 )
 def test_other_messages_keep_their_intent(
@@ -84,8 +86,8 @@ def test_the_bar_comes_from_the_config() -> None:
         "anyone at the clinic around to chat?",
     ],
 )
-@pytest.mark.parametrize("intent", ["nlu_fallback", "out_of_scope"])
-def test_an_unsure_message_asking_for_a_person_becomes_a_booking_request(
+@pytest.mark.parametrize("intent", ["nlu_fallback", "out_of_scope", "not_covered"])
+def test_a_message_unsure_or_beyond_the_page_asking_for_a_person_is_a_booking(
     text: str, intent: str
 ) -> None:
     message = after_the_fallback(
