@@ -112,22 +112,27 @@ AFTER_THAT = re.compile(
 )
 # The ResponseSelector this sure of a follow-up's own topic answers that topic.
 MIN_NAMED_TOPIC_CONFIDENCE = 0.6
-# Beside another person's age or health, the selector reads subjects into the
-# description ("my mum, who is 84": which doctor): only a topic this sure is
-# asked about besides the person.
-MIN_TOPIC_BESIDE_A_PERSON = 0.9
+# "My mum, who is 84": a "who" that describes the person, which the selector
+# reads as asking which doctor performs the procedure.
+DESCRIBING_WHO = re.compile(
+    r"\b(?:my|our|his|her|their)\s+[\w-]+,?\s+who(?:'s|\s+(?:is|has|was|had)\b)",
+    re.IGNORECASE,
+)
+WHO_PERFORMS_IT = "not_covered/doctors"
 
 
-def named_topic(
-    parse_data: Mapping[str, Any], min_confidence: float = MIN_NAMED_TOPIC_CONFIDENCE
-) -> Optional[str]:
+def named_topic(parse_data: Mapping[str, Any]) -> Optional[str]:
     """The topic a message names itself, when the ResponseSelector is sure of it."""
     ranking = selector_ranking(parse_data)
     if not ranking:
         return None
     top = ranking[0]
     topic = str(top.get("intent_response_key", ""))
-    confident = float(top.get("confidence", 0.0)) >= min_confidence
+    if topic == WHO_PERFORMS_IT and DESCRIBING_WHO.search(
+        str(parse_data.get("text") or "")
+    ):
+        return None
+    confident = float(top.get("confidence", 0.0)) >= MIN_NAMED_TOPIC_CONFIDENCE
     return topic if confident and topic in TOPICS else None
 
 
@@ -236,7 +241,7 @@ def follow_up_answer(
     if intent == NEXT_STEP_INTENT and follows_the_whole_procedure(text):
         return [next_step_response(WHOLE_PROCEDURE_TOPIC)]
     if intent == SOMEONE_ELSE_INTENT and _page_question_for_a_described_person(
-        text, named_topic(parse_data, MIN_TOPIC_BESIDE_A_PERSON), last_topic
+        text, topic, last_topic
     ):
         return [f"utter_{SUITABILITY_FOR_SOMEONE_ELSE}"]
     if topic is not None:

@@ -274,12 +274,6 @@ def test_a_persons_age_or_health_is_recognised(text: str, described: bool) -> No
             ["utter_not_covered/insurance"],
             id="a-subject-off-the-page-it-names-is-deferred",
         ),
-        pytest.param(
-            [("not_covered/doctors", 0.8), ("faq/age_health", 0.1)],
-            "faq/walking",
-            ["utter_faq/age_health"],
-            id="a-subject-off-the-page-less-than-sure-beside-the-person-is-not-asked",
-        ),
     ],
 )
 def test_someone_else_described_by_age(
@@ -290,6 +284,25 @@ def test_someone_else_described_by_age(
     )
 
     assert follow_up_answer(parsed, last_topic) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("and my aunt, who is 86 and frail?", ["utter_faq/age_health"]),
+        ("and my aunt, who would do hers?", ["utter_not_covered/doctors"]),
+    ],
+)
+def test_a_who_that_describes_the_person_is_not_asking_which_doctor(
+    text: str, expected: List[str]
+) -> None:
+    parsed = parse_data(
+        text,
+        [("follow_up_someone_else", 0.9)],
+        [("not_covered/doctors", 0.8), ("faq/age_health", 0.1)],
+    )
+
+    assert follow_up_answer(parsed, "faq/walking") == expected
 
 
 @pytest.mark.e2e
