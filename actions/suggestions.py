@@ -73,14 +73,17 @@ def two_are_plausible(scored: List[Scored]) -> bool:
     Only when the second likeliest topic is nearly as likely as the first and
     the two together hold most of the probability; with one clear favourite
     that still was not sure enough to answer, buttons only add a step. When
-    the likeliest is a subject the page does not cover, the honest deferral
-    is the answer whichever of the two was meant.
+    either is a subject the page does not cover, the question most likely
+    asks a detail beyond the page ("how many millimetres is the incision?":
+    the incision, or details of the procedure), and the honest deferral is
+    the answer whichever was meant.
     """
     if len(scored) < 2:
         return False
-    (first, first_score), (_, second_score) = scored[:2]
+    (first, first_score), (second, second_score) = scored[:2]
     return (
         not first.startswith(NOT_COVERED_PREFIX)
+        and not second.startswith(NOT_COVERED_PREFIX)
         and second_score >= PLAUSIBLE_SECOND_SHARE * first_score
         and first_score + second_score >= PLAUSIBLE_PAIR_MASS
     )

@@ -93,6 +93,12 @@ def test_intent_button_sends_the_intent() -> None:
             [],
             id="one-named-step-without-a-plausible-second-offers-nothing",
         ),
+        pytest.param(
+            "exactly how wide is the cut",
+            [("faq/incision_tube", 0.5), ("not_covered/procedure_details", 0.45)],
+            [],
+            id="a-page-topic-beside-a-subject-beyond-the-page-offers-nothing",
+        ),
     ],
 )
 def test_suggested_topics(
