@@ -123,25 +123,46 @@ class StoryQuestionReadings(ConfiguredComponent):
     def _questions_decide(self, story: Message, questions: Message) -> bool:
         """Whether the questions read as an intent with topics (`faq`,
         `not_covered`: an answer or an honest deferral) and the story is unsure,
-        or both have topics and the questions are certain of one the story did
-        not choose (a sure booking request or follow-up stands)."""
+        or both have topics and the questions are sure where the story is
+        not: certain of a topic the story did not choose, or sure of an intent
+        whose topic agrees with it where the story's intent and topic
+        disagree (a sure booking request or follow-up stands)."""
         selection = questions.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
         with_topics = selection.get(RESPONSE_SELECTOR_RETRIEVAL_INTENTS, [])
         if intent_name(questions) not in with_topics:
             return False
         if intent_name(story) == FALLBACK_INTENT:
             return True
+        if intent_name(story) not in with_topics:
+            return False
         topic, confidence = top_topic(questions)
-        return (
-            intent_name(story) in with_topics
-            and confidence > self._sure_question_above
-            and topic != top_topic(story)[0]
+        certain_of_another = (
+            confidence > self._sure_question_above and topic != top_topic(story)[0]
         )
+        sure_where_the_story_disagrees = (
+            intent_confidence(questions) > self._sure_question_above
+            and reads_one_way(questions)
+            and not reads_one_way(story)
+        )
+        return certain_of_another or sure_where_the_story_disagrees
 
     @staticmethod
     def _take_reading(story: Message, questions: Message) -> None:
         for key in (INTENT, INTENT_RANKING_KEY, RESPONSE_SELECTOR_PROPERTY_NAME):
             story.set(key, questions.get(key), add_to_output=True)
+
+
+def reads_one_way(message: Message) -> bool:
+    """Whether a message's likeliest topic is one of its intent's (`faq/...`
+    under `faq`): the story read as `not_covered` but answered as the stay
+    is read two ways."""
+    topic = top_topic(message)[0] or ""
+    return topic.startswith(f"{intent_name(message)}/")
+
+
+def intent_confidence(message: Message) -> float:
+    """How sure the classifiers are of a message's intent."""
+    return float((message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY, 0.0))
 
 
 def top_topic(message: Message) -> tuple[Optional[str], float]:

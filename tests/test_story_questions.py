@@ -56,12 +56,13 @@ def read(
     topic: str,
     position: int = -1,
     topic_confidence: float = 0.8,
+    intent_confidence: float = 0.9,
 ) -> Message:
     """A message as the classifiers and the fallbacks leave it."""
     data: Dict[str, Any] = {
         "text": text,
-        "intent": {"name": intent, "confidence": 0.9},
-        "intent_ranking": [{"name": intent, "confidence": 0.9}],
+        "intent": {"name": intent, "confidence": intent_confidence},
+        "intent_ranking": [{"name": intent, "confidence": intent_confidence}],
         "response_selector": {
             "all_retrieval_intents": ["faq", "not_covered"],
             "default": {
@@ -146,6 +147,33 @@ def test_a_sure_story_stands_against_questions_less_than_certain_or_a_booking(
     (story,) = readings(story_intent, "faq", questions_sure_of_topic)
 
     assert story.get("intent")["name"] == story_intent
+
+
+@pytest.mark.parametrize(
+    ("story_intent", "questions_sure_of_intent", "taken"),
+    [
+        # Read as a deferral but answered as a page topic: two ways.
+        ("not_covered", 0.95, True),
+        ("not_covered", 0.9, False),
+        # Read one way: the sure story stands.
+        ("faq", 0.95, False),
+    ],
+)
+def test_questions_sure_one_way_outweigh_a_story_read_two_ways(
+    story_intent: str, questions_sure_of_intent: float, taken: bool
+) -> None:
+    story = read(STORY, story_intent, "faq/walking", intent_confidence=1.0)
+    questions = read(
+        "Will they keep him overnight?",
+        "faq",
+        "faq/walking",
+        0,
+        intent_confidence=questions_sure_of_intent,
+    )
+
+    (result,) = StoryQuestionReadings({}).process([story, questions])
+
+    assert (result.get("intent") == questions.get("intent")) is taken
 
 
 def test_messages_without_copies_pass_unchanged() -> None:
