@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import (
+    RESPONSE_SELECTOR_DEFAULT_INTENT,
+    RESPONSE_SELECTOR_PREDICTION_KEY,
+    RESPONSE_SELECTOR_PROPERTY_NAME,
+)
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_END,
@@ -18,6 +23,7 @@ from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
+    INTENT_RESPONSE_KEY,
     PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
@@ -218,6 +224,14 @@ def _with_placeholder(text: str) -> str:
 def intent_name(message: Message) -> str:
     """The message's intent as the pipeline has read it so far ("" if none)."""
     return str((message.get(INTENT) or {}).get(INTENT_NAME_KEY, ""))
+
+
+def top_topic(message: Message) -> Tuple[Optional[str], float]:
+    """The ResponseSelector's likeliest topic for a message, with its confidence."""
+    selection: Dict[str, Any] = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
+    default = selection.get(RESPONSE_SELECTOR_DEFAULT_INTENT, {})
+    top = default.get(RESPONSE_SELECTOR_PREDICTION_KEY, {})
+    return top.get(INTENT_RESPONSE_KEY), float(top.get(PREDICTED_CONFIDENCE_KEY, 0.0))
 
 
 def override_intent(message: Message, intent_name: str, confidence: float) -> None:

@@ -14,21 +14,16 @@ import re
 from typing import Any, Dict, List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.nlu.constants import (
-    RESPONSE_SELECTOR_DEFAULT_INTENT,
-    RESPONSE_SELECTOR_PREDICTION_KEY,
-    RESPONSE_SELECTOR_PROPERTY_NAME,
-)
-from rasa.shared.nlu.constants import (
-    INTENT,
-    INTENT_RESPONSE_KEY,
-    PREDICTED_CONFIDENCE_KEY,
-    TEXT,
-)
+from rasa.shared.nlu.constants import INTENT, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from clinic_facts import PROCEDURE_ORDER
-from clinic_nlu.components import ConfiguredComponent, intent_name, override_intent
+from clinic_nlu.components import (
+    ConfiguredComponent,
+    intent_name,
+    override_intent,
+    top_topic,
+)
 from clinic_nlu.vocabulary import NEXT_STEP_INTENT
 
 FAQ_INTENT = "faq"
@@ -60,13 +55,8 @@ def asks_what_follows(text: str) -> bool:
 
 def named_step(message: Message, min_confidence: float) -> bool:
     """Whether the selector is sure the message names a step with a next one."""
-    selection: Dict[str, Any] = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
-    default = selection.get(RESPONSE_SELECTOR_DEFAULT_INTENT, {})
-    top = default.get(RESPONSE_SELECTOR_PREDICTION_KEY, {})
-    return (
-        top.get(INTENT_RESPONSE_KEY) in STEPS_WITH_A_NEXT
-        and float(top.get(PREDICTED_CONFIDENCE_KEY, 0.0)) >= min_confidence
-    )
+    topic, confidence = top_topic(message)
+    return topic in STEPS_WITH_A_NEXT and confidence >= min_confidence
 
 
 @DefaultV1Recipe.register(

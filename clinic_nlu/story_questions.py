@@ -18,27 +18,26 @@ alone is plain. Two components around the classifiers handle it:
   later components and the red-flag rules still read the whole story.
 
 A sure reading of the whole story mostly stands: its other sentences often
-say what the question's "it" or "that" is. Only questions whose topic is
-certain on their own (`sure_question_above`) outweigh it: the story's
-other subjects ("the doctor explained the balloon and cement part") can
-make the whole sure of a step that the question does not ask about.
+say what the question's "it" or "that" is. Only questions sure on their own
+(`sure_question_above`) outweigh it: certain of a topic the story did not
+choose (the story's other subjects, "the doctor explained the balloon and
+cement part", can make the whole sure of a step the question does not ask
+about), or sure of an intent whose topic agrees with it where the whole
+story's intent and topic disagree (read as a deferral, answered as the stay).
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.constants import (
-    RESPONSE_SELECTOR_DEFAULT_INTENT,
-    RESPONSE_SELECTOR_PREDICTION_KEY,
     RESPONSE_SELECTOR_PROPERTY_NAME,
     RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
 )
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_RANKING_KEY,
-    INTENT_RESPONSE_KEY,
     PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
@@ -48,6 +47,7 @@ from clinic_nlu.components import (
     ConfiguredComponent,
     StatelessComponent,
     intent_name,
+    top_topic,
 )
 from clinic_nlu.question_sentences import asking_sentences
 from clinic_nlu.vocabulary import FALLBACK_INTENT
@@ -163,11 +163,3 @@ def reads_one_way(message: Message) -> bool:
 def intent_confidence(message: Message) -> float:
     """How sure the classifiers are of a message's intent."""
     return float((message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY, 0.0))
-
-
-def top_topic(message: Message) -> tuple[Optional[str], float]:
-    """The ResponseSelector's likeliest topic for a message, with its confidence."""
-    selection = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
-    default = selection.get(RESPONSE_SELECTOR_DEFAULT_INTENT, {})
-    top = default.get(RESPONSE_SELECTOR_PREDICTION_KEY, {})
-    return top.get(INTENT_RESPONSE_KEY), float(top.get(PREDICTED_CONFIDENCE_KEY, 0.0))

@@ -27,7 +27,6 @@ from typing import Any, Dict, List, Optional
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.constants import (
     RESPONSE_SELECTOR_DEFAULT_INTENT,
-    RESPONSE_SELECTOR_PREDICTION_KEY,
     RESPONSE_SELECTOR_PROPERTY_NAME,
     RESPONSE_SELECTOR_RANKING_KEY,
     RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
@@ -40,7 +39,12 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from clinic_nlu.components import ConfiguredComponent, intent_name, override_intent
+from clinic_nlu.components import (
+    ConfiguredComponent,
+    intent_name,
+    override_intent,
+    top_topic,
+)
 from clinic_nlu.selector_output import answer
 from clinic_nlu.vocabulary import OUT_OF_SCOPE_INTENT, is_about_kyphoplasty
 
@@ -56,9 +60,7 @@ def topic_confidence(message: Message) -> Optional[float]:
         RESPONSE_SELECTOR_RETRIEVAL_INTENTS, []
     ):
         return None
-    default = selection.get(RESPONSE_SELECTOR_DEFAULT_INTENT, {})
-    response = default.get(RESPONSE_SELECTOR_PREDICTION_KEY, {})
-    return float(response.get(PREDICTED_CONFIDENCE_KEY, 0.0))
+    return top_topic(message)[1]
 
 
 def deferral_for_not_covered(message: Message) -> None:
