@@ -46,11 +46,14 @@ from clinic_nlu.components import (
     top_topic,
 )
 from clinic_nlu.selector_output import answer
-from clinic_nlu.vocabulary import OUT_OF_SCOPE_INTENT, is_about_kyphoplasty
+from clinic_nlu.vocabulary import (
+    NOT_COVERED_INTENT,
+    OUT_OF_SCOPE_INTENT,
+    is_about_kyphoplasty,
+)
 
 THRESHOLD_KEY = "threshold"
 DEFAULT_THRESHOLD = 0.4
-NOT_COVERED_INTENT = "not_covered"
 
 
 def topic_confidence(message: Message) -> Optional[float]:

@@ -27,7 +27,11 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from clinic_nlu.components import ConfiguredComponent, intent_name, override_intent
-from clinic_nlu.vocabulary import OUT_OF_SCOPE_INTENT, likeliest_reading
+from clinic_nlu.vocabulary import (
+    NOT_COVERED_INTENT,
+    OUT_OF_SCOPE_INTENT,
+    likeliest_reading,
+)
 
 BOOKING_INTENT = "request_appointment"
 # Asks for a person rather than the assistant ("can a human answer instead",
@@ -46,10 +50,11 @@ MIN_CONFIDENCE_KEY = "min_confidence"
 # Readings under which a message may still be a booking request: the
 # fallback's, and out of scope (an ask for a person can read as unrelated).
 UNSURE_INTENTS = frozenset({DEFAULT_NLU_FALLBACK_INTENT_NAME, OUT_OF_SCOPE_INTENT})
-# A question the page does not cover that asks for a person ("is anybody
-# there from the office?") wants the number and a callback, not only the
+# Readings under which a message that asks for a person is a booking request:
+# the unsure ones, and a question the page does not cover ("is anybody there
+# from the office?"), which wants the number and a callback, not only the
 # number: the booking reply gives both.
-NOT_COVERED_INTENT = "not_covered"
+ASKING_FOR_A_PERSON_INTENTS = UNSURE_INTENTS | {NOT_COVERED_INTENT}
 
 
 @DefaultV1Recipe.register(
@@ -72,7 +77,7 @@ class UnsureBookingRequests(ConfiguredComponent):
         """Sets `request_appointment` on unsure messages that are booking requests."""
         for message in messages:
             intent = intent_name(message)
-            if intent not in UNSURE_INTENTS | {NOT_COVERED_INTENT}:
+            if intent not in ASKING_FOR_A_PERSON_INTENTS:
                 continue
             leans = intent == DEFAULT_NLU_FALLBACK_INTENT_NAME and self._leans(message)
             if leans or asks_for_a_person(str(message.get(TEXT) or "")):

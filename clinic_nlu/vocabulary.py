@@ -11,6 +11,8 @@ EMERGENCY_INTENT = "emergency"
 # Rasa's name for an unsure reading (FallbackClassifier, clinic_nlu.topic_fallback).
 FALLBACK_INTENT = "nlu_fallback"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
+# A question about kyphoplasty or the clinic that the page does not cover.
+NOT_COVERED_INTENT = "not_covered"
 # "And after that?" (actions/follow_ups.py, clinic_nlu/next_step_questions.py).
 NEXT_STEP_INTENT = "follow_up_next"
 # A red-flag rule fired (clinic_nlu.components.SafetyOverride).
