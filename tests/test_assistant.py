@@ -109,6 +109,32 @@ def test_a_question_about_what_to_expect_is_answered_not_sent_to_911(
     assert "911" not in replies[0]["text"]
 
 
+# Written for this test: ordinary stories that read like red flags to the
+# patterns before them (clinic_nlu/red_flags.py): a softening "just" after
+# weeks of pain, paralysis asked about as a risk, a stroke named as a time.
+@pytest.mark.parametrize(
+    "story",
+    [
+        "Dad has been in terrible pain for five weeks since he slipped on the "
+        "porch. I just want to know how quickly kyphoplasty eases it.",
+        "My aunt is 80 with a cracked vertebra from a fall. Could the procedure "
+        "paralyze her?",
+        "He has used a cane since his stroke and now has a compression fracture. "
+        "How long is the hospital stay?",
+    ],
+    ids=["softening-just", "paralysis-as-a-risk", "stroke-as-a-time"],
+)
+def test_an_ordinary_story_is_not_sent_to_911(
+    assistant: AssistantServers,
+    domain: Dict[str, Any],
+    request: pytest.FixtureRequest,
+    story: str,
+) -> None:
+    replies = assistant.say(request.node.callspec.id, story)
+
+    assert replies[0]["text"] != response_text(domain, "utter_emergency")
+
+
 # Written for this test: stories the classifiers are unsure of as a whole,
 # whose question alone is plain (clinic_nlu/story_questions.py).
 def test_an_unclear_story_gets_the_answer_to_its_question(

@@ -288,6 +288,19 @@ def test_two_named_steps_never_get_a_third_topic_through_the_webhook(
             assert reply["text"] in answers | {deferral}, message
 
 
+# Written for this test: the classifiers split it between the incision and
+# details of the procedure the page leaves out (actions/suggestions.py).
+def test_a_page_topic_beside_a_subject_beyond_the_page_gets_the_deferral(
+    assistant: AssistantServers, domain: Dict[str, Any]
+) -> None:
+    (reply,) = assistant.say(
+        "beside-beyond", "is the cut in the middle of my back or off to the side"
+    )
+
+    assert "buttons" not in reply
+    assert reply["text"] == response_text(domain, "utter_question_not_on_page")
+
+
 def test_a_question_spread_over_many_topics_gets_no_buttons_through_the_webhook(
     assistant: AssistantServers, domain: Dict[str, Any]
 ) -> None:

@@ -364,6 +364,12 @@ def test_a_who_that_describes_the_person_is_not_asking_which_doctor(
             id="what-follows-a-step-named-in-a-first-question-is-the-next-step",
         ),
         pytest.param(
+            ["when will I be able to walk again"],
+            "so what happens after the surgery is finished",
+            ["utter_faq/recovery_overview"],
+            id="what-follows-the-whole-procedure-is-the-recovery",
+        ),
+        pytest.param(
             [],
             "and following that?",
             [ASK_TOPIC],
